@@ -1,0 +1,100 @@
+// The one interface every database driver implements (sqlite, postgres, informix). The pool, the
+// sessions and the service only ever see these types.
+import type { ColumnInfo, Row, SqlValue } from "./values.js";
+
+export type DriverName = "sqlite" | "postgres" | "informix";
+
+export type IsolationLevel = "default" | "read_uncommitted" | "read_committed" | "repeatable_read" | "serializable";
+
+export interface ExecOptions {
+  /** Aborted on client deadline/cancel or statement timeout: the driver must cancel the statement IN the
+   * database and reject with DbError("timeout"). The connection must stay usable afterwards. */
+  signal?: AbortSignal;
+  /** Stop collecting after this many rows and report truncated (execute only). */
+  maxRows?: number;
+}
+
+export interface ExecResult {
+  columns: ColumnInfo[];
+  rows: Row[];
+  rowsAffected: number;
+  truncated: boolean;
+}
+
+/** A server-side cursor. next() resolves to an empty array when exhausted. */
+export interface Cursor {
+  readonly columns: ColumnInfo[];
+  next(maxRows: number): Promise<Row[]>;
+  /** Rows affected, known once exhausted (0 for queries). */
+  readonly rowsAffected: number;
+  /** Idempotent; must free database resources immediately (also mid-result). */
+  close(): Promise<void>;
+}
+
+export interface PreparedStatement {
+  readonly id: string;
+  readonly sql: string;
+  readonly parameterCount: number;
+}
+
+/** What a statement names: SQL text with ? placeholders, or a statement prepared on this connection. */
+export type StatementRef = { sql: string } | { prepared: PreparedStatement };
+
+export interface TableFilter {
+  schema?: string;
+  namePattern?: string;
+  includeViews: boolean;
+}
+
+export interface TableInfo {
+  schema: string;
+  name: string;
+  kind: "table" | "view";
+}
+
+export interface IndexInfo {
+  name: string;
+  columns: string[];
+  unique: boolean;
+}
+
+export interface TableDescription {
+  table: TableInfo;
+  columns: ColumnInfo[];
+  primaryKey: string[];
+  indexes: IndexInfo[];
+}
+
+export interface Connection {
+  /** Unique per process, for logs and leak reports. */
+  readonly id: number;
+  readonly driver: DriverName;
+  /** True once the driver has seen a fatal error on it; the pool destroys it on release. */
+  readonly broken: boolean;
+  /** Product and version, e.g. "PostgreSQL 18.0", "SQLite 3.50.4", "IBM Informix Dynamic Server 14.10.FC11". */
+  serverVersion(): Promise<string>;
+  /** Runs the driver's validation query (Informix: SELECT 1 FROM sysmaster:sysdual). */
+  validate(signal?: AbortSignal): Promise<void>;
+  execute(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<ExecResult>;
+  openCursor(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<Cursor>;
+  prepare(sql: string): Promise<PreparedStatement>;
+  closePrepared(statement: PreparedStatement): Promise<void>;
+  begin(isolation: IsolationLevel, readOnly: boolean): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  readonly inTransaction: boolean;
+  listTables(filter: TableFilter): Promise<TableInfo[]>;
+  /** Rejects with DbError("undefined_object") when the table does not exist. */
+  describeTable(schema: string | undefined, table: string): Promise<TableDescription>;
+  close(): Promise<void>;
+}
+
+/** Database credentials, fetched on each new connection; forceRefresh after the database rejected them. */
+export type CredentialSource = (forceRefresh: boolean) => Promise<{ user: string; password: string } | undefined>;
+
+export interface Driver {
+  readonly name: DriverName;
+  connect(): Promise<Connection>;
+  /** Releases driver-wide resources (worker threads, native environment). */
+  close(): Promise<void>;
+}
