@@ -82,3 +82,67 @@ export type DatabaseConfig = z.infer<typeof DatabaseConfig>;
 export type SqliteDatabaseConfig = z.infer<typeof SqliteDatabase>;
 export type PostgresDatabaseConfig = z.infer<typeof PostgresDatabase>;
 export type InformixDatabaseConfig = z.infer<typeof InformixDatabase>;
+
+export const ServerConfig = z.strictObject({
+  host: z.string().default("127.0.0.1").describe("Bind address of the gRPC and HTTP ports"),
+  grpcPort: z.number().int().min(0).max(65535).default(50051),
+  httpPort: z.number().int().min(0).max(65535).default(9090).describe("/metrics, /healthz, /readyz"),
+  insecure: z
+    .boolean()
+    .default(false)
+    .describe("Allow a non-loopback bind without TLS and authentication. Say it in so many words"),
+  drainTimeoutMs: z.number().int().min(0).default(30_000).describe("On SIGTERM, wait this long for in-flight calls"),
+  maxReceiveMessageBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+  maxSendMessageBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+  readinessTimeoutMs: z.number().int().min(100).default(2000).describe("Bound for each database check in /readyz"),
+});
+
+export const LimitsConfig = z.strictObject({
+  statementTimeoutMs: z.number().int().min(0).default(30_000).describe("Default statement timeout; 0 = none"),
+  maxStatementTimeoutMs: z.number().int().min(0).default(600_000).describe("Upper bound for a client's timeout_ms"),
+  maxRows: z.number().int().min(1).default(10_000).describe("Execute returns at most this many rows"),
+  defaultFetchSize: z.number().int().min(1).default(500).describe("ExecuteStream rows per message by default"),
+  maxFetchSize: z.number().int().min(1).default(10_000),
+  maxBatchItems: z.number().int().min(1).default(10_000),
+  maxParams: z.number().int().min(0).default(10_000),
+});
+
+export const SessionsConfig = z.strictObject({
+  idleTimeoutMs: z.number().int().min(1000).default(300_000).describe("Idle sessions are closed and rolled back"),
+  maxTotal: z.number().int().min(0).default(200).describe("Open sessions across all callers"),
+  maxPerCaller: z.number().int().min(0).default(20).describe("Open sessions per caller identity"),
+  maxPreparedPerSession: z.number().int().min(1).default(100),
+});
+
+export const LoggingConfig = z.strictObject({
+  level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export const ProxyConfig = z
+  .strictObject({
+    server: ServerConfig.default(ServerConfig.parse({})),
+    databases: z
+      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, "database names are letters, digits, _ and -"), DatabaseConfig)
+      .describe("Configured databases by name"),
+    limits: LimitsConfig.default(LimitsConfig.parse({})),
+    sessions: SessionsConfig.default(SessionsConfig.parse({})),
+    logging: LoggingConfig.default(LoggingConfig.parse({})),
+  })
+  .superRefine((cfg, ctx) => {
+    const names = Object.keys(cfg.databases);
+    if (names.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["databases"], message: "at least one database is required" });
+    }
+    const defaults = names.filter((n) => cfg.databases[n]?.default);
+    if (defaults.length > 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["databases"],
+        message: `only one database may be default, found: ${defaults.join(", ")}`,
+      });
+    }
+  });
+export type ProxyConfig = z.infer<typeof ProxyConfig>;
+export type ServerConfig = z.infer<typeof ServerConfig>;
+export type LimitsConfig = z.infer<typeof LimitsConfig>;
+export type SessionsConfig = z.infer<typeof SessionsConfig>;
