@@ -30,3 +30,13 @@ export interface Pool {
   /** Stops handing out leases, closes idle connections, waits for active ones up to the timeout, then closes them. */
   close(timeoutMs?: number): Promise<void>;
 }
+
+/** Receives pool events, for metrics. Calls are synchronous and must not throw. */
+export interface PoolObserver {
+  /** A lease was handed out after waiting this many seconds. */
+  acquired(seconds: number): void;
+  acquireTimedOut(): void;
+  leakDetected(holder: LeaseHolder): void;
+  connectionCreated(): void;
+  connectionClosed(): void;
+}
