@@ -1,0 +1,12 @@
+// The SQL layer: tokenizer, placeholders, statement splitting, classification and fingerprints.
+export { SqlSyntaxError, significantTokens, tokenize, type Token, type TokenKind } from "./tokenizer.js";
+export { countPlaceholders, toNumberedPlaceholders } from "./placeholders.js";
+export { splitStatements } from "./statements.js";
+export {
+  classify,
+  classifyStatements,
+  type Classification,
+  type StatementClass,
+  type StatementClassification,
+} from "./classifier.js";
+export { fingerprint, fingerprintId } from "./fingerprint.js";
