@@ -1,0 +1,69 @@
+// The configured databases by name: driver and pool for each, and the default. Built once at start-up.
+import type { DatabaseConfig } from "../config/schema.js";
+import type { Logger } from "../observability/logger.js";
+import type { CredentialSource, Driver, DriverName } from "./driver.js";
+import { DbError } from "./errors.js";
+import type { Pool, PoolObserver } from "./pool-types.js";
+
+export interface Database {
+  readonly name: string;
+  readonly driver: DriverName;
+  readonly config: DatabaseConfig;
+  readonly pool: Pool;
+}
+
+export interface DatabaseFactoryDeps {
+  logger: Logger;
+  credentialsFor(name: string, config: DatabaseConfig): CredentialSource;
+  createDriver(name: string, config: DatabaseConfig, deps: { credentials: CredentialSource; logger: Logger }): Promise<Driver>;
+  createPool(name: string, config: DatabaseConfig, driver: Driver, observer: PoolObserver | undefined): Pool;
+  observerFor?(name: string): PoolObserver;
+}
+
+export class DatabaseRegistry {
+  private readonly drivers: Driver[] = [];
+
+  private constructor(
+    private readonly databases: Map<string, Database>,
+    private readonly defaultName: string,
+    drivers: Driver[],
+  ) {
+    this.drivers = drivers;
+  }
+
+  static async create(configs: Record<string, DatabaseConfig>, deps: DatabaseFactoryDeps): Promise<DatabaseRegistry> {
+    const databases = new Map<string, Database>();
+    const drivers: Driver[] = [];
+    const names = Object.keys(configs);
+    for (const name of names) {
+      const config = configs[name] as DatabaseConfig;
+      const logger = deps.logger.child({ database: name });
+      const driver = await deps.createDriver(name, config, { credentials: deps.credentialsFor(name, config), logger });
+      drivers.push(driver);
+      const pool = deps.createPool(name, config, driver, deps.observerFor?.(name));
+      databases.set(name, { name, driver: driver.name, config, pool });
+    }
+    // With one database it is the default; otherwise the one marked default (validated by the schema).
+    const defaultName = names.find((n) => configs[n]?.default) ?? names[0];
+    if (defaultName === undefined) throw new DbError("internal", "no database configured");
+    return new DatabaseRegistry(databases, defaultName, drivers);
+  }
+
+  /** Empty name means the default database; undefined when not configured. */
+  find(name: string): Database | undefined {
+    return this.databases.get(name === "" ? this.defaultName : name);
+  }
+
+  get defaultDatabase(): string {
+    return this.defaultName;
+  }
+
+  all(): Database[] {
+    return [...this.databases.values()];
+  }
+
+  async close(timeoutMs: number): Promise<void> {
+    await Promise.allSettled(this.all().map((db) => db.pool.close(timeoutMs)));
+    await Promise.allSettled(this.drivers.map((driver) => driver.close()));
+  }
+}

@@ -1,0 +1,101 @@
+// Assembles the gRPC server: SqlService behind the interceptor chain, grpc.health.v1.Health, and server
+// reflection so grpcurl, Postman, Evans and ghz work without the proto files.
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
+import { ReflectionService } from "@grpc/reflection";
+import { HealthImplementation, protoPath as healthProtoPath } from "grpc-health-check";
+import { SqlServiceService, type SqlServiceServer } from "../gen/informix/proxy/v1/sql_service.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import * as executeHandlers from "../service/execute-handlers.js";
+import * as metadataHandlers from "../service/metadata-handlers.js";
+import type { ServiceDeps } from "../service/service-deps.js";
+import * as sessionHandlers from "../service/session-handlers.js";
+import type { CallContext, Interceptor } from "./call-context.js";
+import { serverStream, unary } from "./handler-adapter.js";
+import { errorMappingInterceptor } from "./interceptors/error-mapping.js";
+import { identityInterceptor, peerIdentity, type IdentityResolver } from "./interceptors/identity.js";
+import { observeInterceptor } from "./interceptors/observe.js";
+import { API_PROTO_FILES, PROTO_ROOT } from "./proto-files.js";
+
+const SERVICE = "informix.proxy.v1.SqlService";
+
+type ServiceHandler<Req, Res> = (deps: ServiceDeps, ctx: CallContext, request: Req) => Promise<Res>;
+
+export interface GrpcServerOptions {
+  deps: ServiceDeps;
+  logger: Logger;
+  metrics: Metrics;
+  maxReceiveMessageBytes: number;
+  maxSendMessageBytes: number;
+  identity?: IdentityResolver;
+}
+
+export function createSqlServiceImplementation(deps: ServiceDeps, interceptors: Interceptor[], metrics: Metrics): SqlServiceServer {
+  const u = <Req, Res>(method: string, fn: ServiceHandler<Req, Res>) =>
+    unary<Req, Res>(SERVICE, method, interceptors, (ctx, req) => fn(deps, ctx, req));
+  return {
+    openSession: u("OpenSession", sessionHandlers.openSession),
+    closeSession: u("CloseSession", sessionHandlers.closeSession),
+    execute: u("Execute", executeHandlers.execute),
+    executeStream: serverStream(
+      SERVICE,
+      "ExecuteStream",
+      interceptors,
+      (ctx, req, write) => executeHandlers.executeStream(deps, ctx, req, write),
+      () => metrics.grpcMsgSent.inc({ grpc_type: "server_stream", grpc_service: SERVICE, grpc_method: "ExecuteStream" }),
+    ),
+    executeBatch: u("ExecuteBatch", executeHandlers.executeBatch),
+    prepare: u("Prepare", sessionHandlers.prepare),
+    closePrepared: u("ClosePrepared", sessionHandlers.closePrepared),
+    beginTransaction: u("BeginTransaction", sessionHandlers.beginTransaction),
+    commit: u("Commit", sessionHandlers.commit),
+    rollback: u("Rollback", sessionHandlers.rollback),
+    listTables: u("ListTables", metadataHandlers.listTables),
+    describeTable: u("DescribeTable", metadataHandlers.describeTable),
+    ping: u("Ping", metadataHandlers.ping),
+  };
+}
+
+export interface GrpcServer {
+  server: Server;
+  health: HealthImplementation;
+}
+
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  const server = new Server({
+    "grpc.max_receive_message_length": options.maxReceiveMessageBytes,
+    "grpc.max_send_message_length": options.maxSendMessageBytes,
+  });
+  const interceptors: Interceptor[] = [
+    identityInterceptor(options.identity ?? peerIdentity),
+    observeInterceptor(options.logger, options.metrics),
+    errorMappingInterceptor(options.logger),
+  ];
+  server.addService(SqlServiceService, createSqlServiceImplementation(options.deps, interceptors, options.metrics));
+
+  const health = new HealthImplementation({ "": "NOT_SERVING", [SERVICE]: "NOT_SERVING" });
+  health.addToServer(server);
+
+  const definitions = loadSync([...API_PROTO_FILES, healthProtoPath], {
+    includeDirs: [PROTO_ROOT],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  new ReflectionService(definitions).addToServer(server);
+  return { server, health };
+}
+
+export function bindGrpc(server: Server, host: string, port: number): Promise<number> {
+  const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) =>
+      error ? reject(error) : resolve(boundPort),
+    );
+  });
+}
+
+export const SQL_SERVICE_NAME = SERVICE;

@@ -1,0 +1,180 @@
+// Execute, ExecuteStream and ExecuteBatch.
+import { status } from "@grpc/grpc-js";
+import { DbError } from "../db/errors.js";
+import type {
+  BatchResult,
+  ExecuteBatchRequest,
+  ExecuteBatchResponse,
+  ExecuteRequest,
+  ExecuteResponse,
+  ExecuteStreamRequest,
+  ExecuteStreamResponse,
+} from "../gen/informix/proxy/v1/sql_service.js";
+import type { CallContext } from "../server/call-context.js";
+import { ApiError, invalidArgument } from "./api-error.js";
+import { withTarget } from "./connection-target.js";
+import { toApiError } from "./db-error-mapping.js";
+import type { ServiceDeps } from "./service-deps.js";
+import { effectiveTimeoutMs, statementInput, statementSignal } from "./statement-input.js";
+import { columnToProto, rowToProto } from "./value-codec.js";
+
+export type StreamWriter<T> = (message: T) => Promise<void>;
+
+function elapsedMicros(started: bigint): bigint {
+  return (process.hrtime.bigint() - started) / 1000n;
+}
+
+export async function execute(deps: ServiceDeps, ctx: CallContext, request: ExecuteRequest): Promise<ExecuteResponse> {
+  const maxRows = request.maxRows > 0 ? Math.min(request.maxRows, deps.limits.maxRows) : deps.limits.maxRows;
+  const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
+  return withTarget(deps, ctx, request, async ({ connection, database, session }) => {
+    const input = statementInput(request, session, deps.limits);
+    const started = process.hrtime.bigint();
+    const signal = statementSignal(ctx.signal, timeoutMs);
+    const result = await connection.execute(input.ref, input.params, { signal, maxRows });
+    const elapsed = elapsedMicros(started);
+    deps.metrics.statementSeconds.observe({ database: database.name, kind: input.kind }, Number(elapsed) / 1e6);
+    ctx.logFields.rows = result.rows.length;
+    return {
+      columns: result.columns.map(columnToProto),
+      rows: result.rows.map(rowToProto),
+      rowsAffected: BigInt(result.rowsAffected),
+      truncated: result.truncated,
+      elapsedMicros: elapsed,
+    };
+  });
+}
+
+export async function executeStream(
+  deps: ServiceDeps,
+  ctx: CallContext,
+  request: ExecuteStreamRequest,
+  write: StreamWriter<ExecuteStreamResponse>,
+): Promise<void> {
+  if (request.fetchSize > deps.limits.maxFetchSize) {
+    throw invalidArgument("fetch_size", `at most ${deps.limits.maxFetchSize}`);
+  }
+  const fetchSize = request.fetchSize > 0 ? request.fetchSize : deps.limits.defaultFetchSize;
+  const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
+  await withTarget(deps, ctx, request, async ({ connection, database, session }) => {
+    const input = statementInput(request, session, deps.limits);
+    const started = process.hrtime.bigint();
+    const signal = statementSignal(ctx.signal, timeoutMs);
+    const cursor = await connection.openCursor(input.ref, input.params, { signal });
+    let rowCount = 0;
+    try {
+      await write({ payload: { $case: "header", value: { columns: cursor.columns.map(columnToProto) } } });
+      // Reads the next batch only after the previous one has been handed to the transport (write waits for
+      // grpc-js to drain), so a slow client slows the database cursor instead of filling memory.
+      for (;;) {
+        if (ctx.signal.aborted) return;
+        const rows = await cursor.next(fetchSize);
+        if (rows.length === 0) break;
+        rowCount += rows.length;
+        await write({ payload: { $case: "batch", value: { rows: rows.map(rowToProto) } } });
+      }
+      const elapsed = elapsedMicros(started);
+      deps.metrics.statementSeconds.observe({ database: database.name, kind: input.kind }, Number(elapsed) / 1e6);
+      ctx.logFields.rows = rowCount;
+      await write({
+        payload: {
+          $case: "summary",
+          value: { rowCount: BigInt(rowCount), rowsAffected: BigInt(cursor.rowsAffected), elapsedMicros: elapsed },
+        },
+      });
+    } finally {
+      // Also on cancel mid-stream: the cursor is closed at once and the connection returns to the pool.
+      await cursor.close();
+    }
+  });
+}
+
+export async function executeBatch(
+  deps: ServiceDeps,
+  ctx: CallContext,
+  request: ExecuteBatchRequest,
+): Promise<ExecuteBatchResponse> {
+  const items = batchItems(request);
+  if (items.length > deps.limits.maxBatchItems) {
+    throw invalidArgument("statements", `at most ${deps.limits.maxBatchItems} items per batch`);
+  }
+  const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
+  return withTarget(deps, ctx, request, async ({ connection, database, session }) => {
+    const inputs = items.map((item) => statementInput(item.request, session, deps.limits, item.field));
+    if (request.atomic && connection.inTransaction) {
+      throw new ApiError(status.FAILED_PRECONDITION, "atomic batch inside an open transaction: commit or roll back first", {
+        reason: "TRANSACTION_STATE",
+      });
+    }
+    const results: BatchResult[] = [];
+    let total = 0n;
+    let failed = 0;
+    if (request.atomic) await connection.begin("default", false);
+    try {
+      for (const [index, input] of inputs.entries()) {
+        const signal = statementSignal(ctx.signal, timeoutMs);
+        const started = process.hrtime.bigint();
+        try {
+          const result = await connection.execute(input.ref, input.params, { signal, maxRows: 1 });
+          deps.metrics.statementSeconds.observe(
+            { database: database.name, kind: input.kind },
+            Number(elapsedMicros(started)) / 1e6,
+          );
+          total += BigInt(result.rowsAffected);
+          results.push({ rowsAffected: BigInt(result.rowsAffected) });
+        } catch (error) {
+          if (request.atomic || !(error instanceof DbError) || error.connectionBroken) {
+            throw withBatchIndex(toApiError(error, database.name), index);
+          }
+          failed++;
+          const apiError = toApiError(error, database.name);
+          results.push({
+            rowsAffected: 0n,
+            error: { code: apiError.code, message: apiError.message, details: [] },
+          });
+        }
+      }
+      if (request.atomic) await connection.commit();
+    } catch (error) {
+      if (request.atomic && connection.inTransaction) await connection.rollback();
+      throw error;
+    }
+    ctx.logFields.batchItems = items.length;
+    return { results, totalRowsAffected: total, failedCount: failed };
+  });
+}
+
+function withBatchIndex(error: ApiError, index: number): ApiError {
+  return new ApiError(error.code, `batch item ${index}: ${error.message}`, {
+    reason: error.reason,
+    metadata: { ...error.metadata, batch_index: String(index) },
+    fieldViolations: error.fieldViolations,
+    ...(error.retryDelayMs === undefined ? {} : { retryDelayMs: error.retryDelayMs }),
+    cause: error.cause,
+  });
+}
+
+interface BatchItem {
+  field: string;
+  request: { sql: string; statementId: string; params: ExecuteRequest["params"] };
+}
+
+function batchItems(request: ExecuteBatchRequest): BatchItem[] {
+  const hasStatements = request.statements.length > 0;
+  const hasSql = request.sql !== "";
+  if (hasStatements && (hasSql || request.parameterSets.length > 0)) {
+    throw invalidArgument("statements", "set either statements, or sql with parameter_sets, not both");
+  }
+  if (hasStatements) {
+    return request.statements.map((s, i) => ({
+      field: `statements[${i}]`,
+      request: { sql: s.sql, statementId: "", params: s.params },
+    }));
+  }
+  if (!hasSql) throw invalidArgument("statements", "the batch is empty: set statements, or sql with parameter_sets");
+  if (request.parameterSets.length === 0) throw invalidArgument("parameter_sets", "sql needs at least one parameter set");
+  return request.parameterSets.map((set, i) => ({
+    field: `parameter_sets[${i}]`,
+    request: { sql: request.sql, statementId: "", params: set.params },
+  }));
+}
