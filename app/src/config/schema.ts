@@ -2,11 +2,14 @@
 // Schema (config.schema.json) and the README's configuration reference all derive from this file.
 import { z } from "zod";
 
-/** A secret is always a reference, never a literal: environment variable or file (trailing newline trimmed). */
+/** A secret is always a reference, never a literal: environment variable or file (trailing newline trimmed).
+ * The union stays open: AWS Secrets Manager ({ awsSecretArn, jsonKey }) joins it later. */
 export const SecretRef = z
   .union([
     z.strictObject({ env: z.string().min(1).describe("Name of an environment variable holding the secret") }),
-    z.strictObject({ file: z.string().min(1).describe("Path of a file holding the secret (Docker/Kubernetes secret)") }),
+    z.strictObject({
+      file: z.string().min(1).describe("Path of a file holding the secret (Docker/Kubernetes secret)"),
+    }),
   ])
   .describe("Secret reference: { env: NAME } or { file: PATH }");
 export type SecretRef = z.infer<typeof SecretRef>;
@@ -15,11 +18,24 @@ export const PoolConfig = z
   .strictObject({
     max: z.number().int().min(1).max(1000).default(10).describe("Maximum connections"),
     minIdle: z.number().int().min(0).default(0).describe("Connections kept open when idle"),
-    acquireTimeoutMs: z.number().int().min(1).default(5000).describe("Wait for a free connection before RESOURCE_EXHAUSTED"),
-    idleTimeoutMs: z.number().int().min(1000).default(600_000).describe("Idle connections above minIdle are closed after this"),
+    acquireTimeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .default(5000)
+      .describe("Wait for a free connection before RESOURCE_EXHAUSTED"),
+    idleTimeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(600_000)
+      .describe("Idle connections above minIdle are closed after this"),
     maxLifetimeMs: z.number().int().min(10_000).default(1_800_000).describe("Connections are retired after this age"),
     validationTimeoutMs: z.number().int().min(100).default(3000).describe("Bound for the validation query"),
-    validateOnBorrow: z.boolean().default(true).describe("Validate a connection idle for more than 5 s before lending it"),
+    validateOnBorrow: z
+      .boolean()
+      .default(true)
+      .describe("Validate a connection idle for more than 5 s before lending it"),
     leakDetectionThresholdMs: z
       .number()
       .int()
@@ -27,55 +43,93 @@ export const PoolConfig = z
       .default(60_000)
       .describe("Log and count a lease held longer than this; 0 disables"),
   })
-  .refine((p) => p.minIdle <= p.max, { message: "minIdle must not exceed max", path: ["minIdle"] });
+  .refine((p) => p.minIdle <= p.max, { message: "minIdle must not exceed max", path: ["minIdle"] })
+  .describe("Connection pool of this database");
 export type PoolConfig = z.infer<typeof PoolConfig>;
 
 const common = {
   default: z.boolean().default(false).describe("Used when a request names no database"),
-  pool: PoolConfig.default(PoolConfig.parse({})),
+  pool: PoolConfig.default(PoolConfig.parse({})).describe("Connection pool of this database"),
 };
 
+/** Credentials come from references; a literal user name is fine, a literal password never is. */
+const credentials = {
+  user: z.string().min(1).optional().describe("Literal user name (or take it from userSecret)"),
+  userSecret: SecretRef.optional().describe("User name from a secret reference (instead of user)"),
+  password: SecretRef.optional().describe("Password from a secret reference; never a literal"),
+};
+
+function oneUserSource(db: { user?: string | undefined; userSecret?: unknown }): boolean {
+  return db.user === undefined || db.userSecret === undefined;
+}
+const oneUserSourceMessage = { message: "set user or userSecret, not both", path: ["userSecret"] };
+
+/** Connection-string keywords that carry credentials: they belong in user/password references. */
+const credentialKeywords = new Set(["uid", "pwd", "password", "user", "username", "authentication"]);
+
 export const SqliteDatabase = z.strictObject({
-  driver: z.literal("sqlite"),
-  path: z.string().min(1).describe("Database file; created with the demo schema when missing and demo is true"),
-  demo: z.boolean().default(false).describe("Create and fill the demo schema on first run"),
-  readOnly: z.boolean().default(false),
-  ...common,
-});
-
-export const PostgresDatabase = z.strictObject({
-  driver: z.literal("postgres"),
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535).default(5432),
-  database: z.string().min(1),
-  user: z.string().min(1).optional().describe("Literal user name, or take it from userSecret"),
-  userSecret: SecretRef.optional(),
-  password: SecretRef.optional(),
-  ssl: z.enum(["disable", "require", "verify-full"]).default("disable"),
-  applicationName: z.string().default("informix-grpc-proxy"),
-  ...common,
-});
-
-export const InformixDatabase = z.strictObject({
-  driver: z.literal("informix"),
-  host: z.string().min(1),
-  port: z
-    .number()
-    .int()
+  driver: z.literal("sqlite").describe("Embedded SQLite (node:sqlite)"),
+  path: z
+    .string()
     .min(1)
-    .max(65535)
-    .default(9089)
-    .describe("DRDA listener port (drsoctcp). Not the SQLI port 9088 the old JDBC proxy used"),
-  database: z.string().min(1),
-  server: z.string().min(1).optional().describe("INFORMIXSERVER name of the DRDA listener"),
-  protocol: z.enum(["TCPIP", "SSL"]).default("TCPIP"),
-  user: z.string().min(1).optional(),
-  userSecret: SecretRef.optional(),
-  password: SecretRef.optional(),
-  /** Extra CLI keywords appended to the connection string (e.g. CurrentSchema, ConnectTimeout). */
-  options: z.record(z.string(), z.string()).default({}),
+    .describe(
+      "Database file (relative to the working directory); created with the demo schema when missing and demo is true",
+    ),
+  demo: z.boolean().default(false).describe("Create and fill the demo schema on first run"),
+  readOnly: z.boolean().default(false).describe("Open the file read-only; writes fail with PERMISSION_DENIED"),
   ...common,
 });
+
+export const PostgresDatabase = z
+  .strictObject({
+    driver: z.literal("postgres").describe("PostgreSQL (node-postgres)"),
+    host: z.string().min(1).describe("Server host name or address"),
+    port: z.number().int().min(1).max(65535).default(5432).describe("Server port"),
+    database: z.string().min(1).describe("Database name"),
+    ...credentials,
+    ssl: z
+      .enum(["disable", "require", "verify-full"])
+      .default("disable")
+      .describe("disable, require (encrypt, no certificate check) or verify-full (check certificate and host name)"),
+    applicationName: z.string().default("informix-grpc-proxy").describe("application_name shown in pg_stat_activity"),
+    ...common,
+  })
+  .refine(oneUserSource, oneUserSourceMessage);
+
+export const InformixDatabase = z
+  .strictObject({
+    driver: z.literal("informix").describe("IBM Informix over DRDA (ibm_db)"),
+    host: z.string().min(1).describe("Server host name or address"),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(9089)
+      .describe("DRDA listener port (drsoctcp). Not the SQLI port 9088 the old JDBC proxy used"),
+    database: z.string().min(1).describe("Database name"),
+    server: z.string().min(1).optional().describe("INFORMIXSERVER name of the DRDA listener"),
+    protocol: z.enum(["TCPIP", "SSL"]).default("TCPIP").describe("TCPIP, or SSL for an encrypted DRDA listener"),
+    ...credentials,
+    /** Extra CLI keywords appended to the connection string (e.g. CurrentSchema, ConnectTimeout). */
+    options: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Extra CLI connection-string keywords (e.g. CurrentSchema, ConnectTimeout); no credentials"),
+    ...common,
+  })
+  .refine(oneUserSource, oneUserSourceMessage)
+  .superRefine((db, ctx) => {
+    for (const keyword of Object.keys(db.options)) {
+      if (credentialKeywords.has(keyword.toLowerCase())) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["options", keyword],
+          message: "credentials do not belong in options; use user/userSecret and password references",
+        });
+      }
+    }
+  });
 
 export const DatabaseConfig = z.discriminatedUnion("driver", [SqliteDatabase, PostgresDatabase, InformixDatabase]);
 export type DatabaseConfig = z.infer<typeof DatabaseConfig>;
@@ -85,48 +139,73 @@ export type InformixDatabaseConfig = z.infer<typeof InformixDatabase>;
 
 export const ServerConfig = z.strictObject({
   host: z.string().default("127.0.0.1").describe("Bind address of the gRPC and HTTP ports"),
-  grpcPort: z.number().int().min(0).max(65535).default(50051),
-  httpPort: z.number().int().min(0).max(65535).default(9090).describe("/metrics, /healthz, /readyz"),
+  grpcPort: z.number().int().min(0).max(65535).default(50051).describe("gRPC port; 0 picks a free port"),
+  httpPort: z.number().int().min(0).max(65535).default(9090).describe("HTTP side port: /metrics, /healthz, /readyz"),
   insecure: z
     .boolean()
     .default(false)
     .describe("Allow a non-loopback bind without TLS and authentication. Say it in so many words"),
   drainTimeoutMs: z.number().int().min(0).default(30_000).describe("On SIGTERM, wait this long for in-flight calls"),
-  maxReceiveMessageBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
-  maxSendMessageBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+  maxReceiveMessageBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024)
+    .describe("Largest request message accepted"),
+  maxSendMessageBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024)
+    .describe("Largest response message sent; bigger results fail with RESOURCE_EXHAUSTED"),
   readinessTimeoutMs: z.number().int().min(100).default(2000).describe("Bound for each database check in /readyz"),
 });
 
-export const LimitsConfig = z.strictObject({
-  statementTimeoutMs: z.number().int().min(0).default(30_000).describe("Default statement timeout; 0 = none"),
-  maxStatementTimeoutMs: z.number().int().min(0).default(600_000).describe("Upper bound for a client's timeout_ms"),
-  maxRows: z.number().int().min(1).default(10_000).describe("Execute returns at most this many rows"),
-  defaultFetchSize: z.number().int().min(1).default(500).describe("ExecuteStream rows per message by default"),
-  maxFetchSize: z.number().int().min(1).default(10_000),
-  maxBatchItems: z.number().int().min(1).default(10_000),
-  maxParams: z.number().int().min(0).default(10_000),
-});
+export const LimitsConfig = z
+  .strictObject({
+    statementTimeoutMs: z.number().int().min(0).default(30_000).describe("Default statement timeout; 0 = none"),
+    maxStatementTimeoutMs: z.number().int().min(0).default(600_000).describe("Upper bound for a client's timeout_ms"),
+    maxRows: z.number().int().min(1).default(10_000).describe("Execute returns at most this many rows"),
+    defaultFetchSize: z.number().int().min(1).default(500).describe("ExecuteStream rows per message by default"),
+    maxFetchSize: z.number().int().min(1).default(10_000).describe("Upper bound for a client's fetch_size"),
+    maxBatchItems: z.number().int().min(1).default(10_000).describe("Statements or parameter sets in one ExecuteBatch"),
+    maxParams: z.number().int().min(0).default(10_000).describe("Parameters in one statement"),
+  })
+  .refine((l) => l.statementTimeoutMs <= l.maxStatementTimeoutMs || l.maxStatementTimeoutMs === 0, {
+    message: "statementTimeoutMs must not exceed maxStatementTimeoutMs",
+    path: ["statementTimeoutMs"],
+  })
+  .refine((l) => l.defaultFetchSize <= l.maxFetchSize, {
+    message: "defaultFetchSize must not exceed maxFetchSize",
+    path: ["defaultFetchSize"],
+  });
 
 export const SessionsConfig = z.strictObject({
   idleTimeoutMs: z.number().int().min(1000).default(300_000).describe("Idle sessions are closed and rolled back"),
   maxTotal: z.number().int().min(0).default(200).describe("Open sessions across all callers"),
   maxPerCaller: z.number().int().min(0).default(20).describe("Open sessions per caller identity"),
-  maxPreparedPerSession: z.number().int().min(1).default(100),
+  maxPreparedPerSession: z.number().int().min(1).default(100).describe("Prepared statements open in one session"),
 });
 
 export const LoggingConfig = z.strictObject({
-  level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  level: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info")
+    .describe("Log level (pino); logs are JSON on stdout"),
 });
 
 export const ProxyConfig = z
   .strictObject({
-    server: ServerConfig.default(ServerConfig.parse({})),
+    server: ServerConfig.default(ServerConfig.parse({})).describe("Listening ports and transport limits"),
     databases: z
-      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, "database names are letters, digits, _ and -"), DatabaseConfig)
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, "database names are letters, digits, _ and -"),
+        DatabaseConfig,
+      )
       .describe("Configured databases by name"),
-    limits: LimitsConfig.default(LimitsConfig.parse({})),
-    sessions: SessionsConfig.default(SessionsConfig.parse({})),
-    logging: LoggingConfig.default(LoggingConfig.parse({})),
+    limits: LimitsConfig.default(LimitsConfig.parse({})).describe("Statement and result limits"),
+    sessions: SessionsConfig.default(SessionsConfig.parse({})).describe("Session limits"),
+    logging: LoggingConfig.default(LoggingConfig.parse({})).describe("Logging"),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.databases);

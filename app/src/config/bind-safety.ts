@@ -1,0 +1,51 @@
+// Secure by default: a listener reachable from other machines needs TLS and authentication, or an explicit
+// `server.insecure: true` in the configuration.
+import { isIPv4, isIPv6 } from "node:net";
+import { ConfigError } from "./config-error.js";
+import type { ProxyConfig } from "./schema.js";
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped 127.x) and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host
+    .trim()
+    .replace(/^\[(.*)\]$/, "$1")
+    .toLowerCase();
+  if (bare === "localhost" || bare === "localhost.") return true;
+  if (isIPv4(bare)) return bare.startsWith("127.");
+  if (isIPv6(bare)) {
+    const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
+    if (mapped?.[1]) return mapped[1].startsWith("127.");
+    const groups = expandIPv6(bare);
+    return groups?.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
+  }
+  return false;
+}
+
+function expandIPv6(address: string): number[] | undefined {
+  if (address.includes(".")) return undefined;
+  const [head = "", tail] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill("0");
+  const groups = [...left, ...zeros, ...right].map((g) => Number.parseInt(g, 16));
+  return groups.length === 8 ? groups : undefined;
+}
+
+/** TLS and authentication keys arrive with the security work; until then no config has both. */
+function hasTlsAndAuthentication(_config: ProxyConfig): boolean {
+  return false;
+}
+
+export function assertSafeBind(config: ProxyConfig, source = "the configuration"): void {
+  const { host, insecure } = config.server;
+  if (isLoopbackHost(host) || insecure || hasTlsAndAuthentication(config)) return;
+  throw new ConfigError(source, [
+    {
+      path: "server.host",
+      message:
+        `refusing to listen on ${JSON.stringify(host)}, a non-loopback address, without TLS and authentication; ` +
+        "this version has no TLS or authentication settings yet, so the only way to accept it is to set " +
+        "server.insecure: true (anyone who can reach the port can then run SQL)",
+    },
+  ]);
+}
