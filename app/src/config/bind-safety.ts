@@ -16,7 +16,8 @@ export function isLoopbackHost(host: string): boolean {
     const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
     if (mapped?.[1]) return mapped[1].startsWith("127.");
     const groups = expandIPv6(bare);
-    return groups?.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
+    if (!groups) return false;
+    return groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
   }
   return false;
 }
