@@ -1,0 +1,250 @@
+// One PostgreSQL connection = one pg.Client. Values come back as text and are mapped by type OID
+// (types.ts); statements are always sent with the extended protocol, so one request is one statement.
+//
+// Limits: openCursor on a prepared statement runs its SQL text in an unnamed portal (pg-cursor has no
+// named statements); Execute with maxRows on a prepared statement fetches all rows and truncates.
+import pg from "pg";
+import type { Logger } from "pino";
+import { toNumberedPlaceholders } from "../../../sql/placeholders.js";
+import type {
+  Connection,
+  Cursor,
+  ExecOptions,
+  ExecResult,
+  IsolationLevel,
+  PreparedStatement,
+  StatementRef,
+  TableDescription,
+  TableFilter,
+  TableInfo,
+} from "../../driver.js";
+import { DbError } from "../../errors.js";
+import { nextConnectionId } from "../../pool-connection-ids.js";
+import type { SqlValue } from "../../values.js";
+import { sendCancelRequest } from "./cancel.js";
+import { columnsFrom, PgCursor, rowFrom, rowsAffectedOf } from "./cursor.js";
+import { mapPgError } from "./errors.js";
+import { describeTable, listTables } from "./metadata.js";
+import { RAW_TEXT_TYPES, toPgParam } from "./types.js";
+
+const ISOLATION_SQL: Record<IsolationLevel, string> = {
+  default: "",
+  read_uncommitted: " ISOLATION LEVEL READ UNCOMMITTED",
+  read_committed: " ISOLATION LEVEL READ COMMITTED",
+  repeatable_read: " ISOLATION LEVEL REPEATABLE READ",
+  serializable: " ISOLATION LEVEL SERIALIZABLE",
+};
+
+interface ClientInternals {
+  processID: number | null;
+  secretKey: number | null;
+  getTransactionStatus(): string | null;
+  connection: { parsedStatements: Record<string, string> };
+}
+
+function timeoutError(cause?: unknown): DbError {
+  return new DbError("timeout", "statement cancelled (timeout or client cancel)", { sqlstate: "57014", cause });
+}
+
+export class PostgresConnection implements Connection {
+  readonly id = nextConnectionId();
+  readonly driver = "postgres" as const;
+  private brokenFlag = false;
+  private preparedSeq = 0;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly cancelTarget: { host: string; port: number },
+    private readonly typeNames: ReadonlyMap<number, string>,
+    private readonly logger?: Logger,
+  ) {
+    // Without a listener, a socket error after connect would crash the process.
+    client.on("error", (error) => {
+      this.brokenFlag = true;
+      this.logger?.warn({ connectionId: this.id, err: mapPgError(error).message }, "postgres connection error");
+    });
+    client.on("end", () => {
+      this.brokenFlag = true;
+    });
+  }
+
+  get broken(): boolean {
+    return this.brokenFlag;
+  }
+
+  get inTransaction(): boolean {
+    const status = (this.client as unknown as ClientInternals).getTransactionStatus();
+    return status === "T" || status === "E";
+  }
+
+  async serverVersion(): Promise<string> {
+    const result = await this.query("SHOW server_version");
+    return `PostgreSQL ${String(result.rows[0]?.server_version ?? "").split(" ")[0]}`;
+  }
+
+  async validate(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw timeoutError();
+    await this.cancellable(this.client.query("SELECT 1"), signal);
+  }
+
+  async execute(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<ExecResult> {
+    if (options.signal?.aborted) throw timeoutError();
+    const { text, values, name } = this.resolve(statement, params);
+    if (options.maxRows !== undefined && name === undefined) {
+      // A portal read of maxRows + 1 rows tells "truncated" without fetching the rest.
+      const cursor = await PgCursor.open(this.client, text, values, options.signal, this.cancellable, this.typeNames, RAW_TEXT_TYPES);
+      try {
+        const rows = await cursor.next(options.maxRows + 1);
+        const truncated = rows.length > options.maxRows;
+        if (truncated) rows.length = options.maxRows;
+        await cursor.close(); // rowsAffected is final once the portal is closed
+        return { columns: cursor.columns, rows, rowsAffected: cursor.rowsAffected, truncated };
+      } finally {
+        await cursor.close();
+      }
+    }
+    const config = { text, values, name, rowMode: "array" as const, types: RAW_TEXT_TYPES, queryMode: "extended" };
+    const result = await this.cancellable(this.client.query(config as pg.QueryArrayConfig), options.signal);
+    const fields = result.fields ?? [];
+    let rows = (result.rows as unknown[][]).map((r) => rowFrom(r, fields));
+    let truncated = false;
+    if (options.maxRows !== undefined && rows.length > options.maxRows) {
+      rows = rows.slice(0, options.maxRows);
+      truncated = true;
+    }
+    return { columns: columnsFrom(fields, this.typeNames), rows, rowsAffected: rowsAffectedOf(result.command, result.rowCount), truncated };
+  }
+
+  async openCursor(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<Cursor> {
+    if (options.signal?.aborted) throw timeoutError();
+    const { text, values } = this.resolve(statement, params);
+    return await PgCursor.open(this.client, text, values, options.signal, this.cancellable, this.typeNames, RAW_TEXT_TYPES);
+  }
+
+  async prepare(sql: string): Promise<PreparedStatement> {
+    const { sql: text, count } = this.translate(sql);
+    this.preparedSeq += 1;
+    const id = `igp_${this.id}_${this.preparedSeq}`;
+    // pg parses a named statement lazily at its first execution; PREPARE + DEALLOCATE checks syntax and
+    // names now, so a bad statement fails at Prepare, where the client expects it.
+    const check = `${id}_check`;
+    await this.query(`PREPARE ${check} AS ${text}`);
+    await this.query(`DEALLOCATE ${check}`);
+    return { id, sql: text, parameterCount: count };
+  }
+
+  async closePrepared(statement: PreparedStatement): Promise<void> {
+    const parsed = (this.client as unknown as ClientInternals).connection.parsedStatements;
+    if (!(statement.id in parsed)) return;
+    await this.query(`DEALLOCATE ${statement.id}`);
+    delete parsed[statement.id];
+  }
+
+  async begin(isolation: IsolationLevel, readOnly: boolean): Promise<void> {
+    if (this.inTransaction) throw new DbError("transaction_state", "a transaction is already active", { sqlstate: "25001" });
+    await this.query(`BEGIN${ISOLATION_SQL[isolation]}${readOnly ? " READ ONLY" : ""}`);
+  }
+
+  async commit(): Promise<void> {
+    if (!this.inTransaction) throw new DbError("transaction_state", "there is no transaction in progress", { sqlstate: "25P01" });
+    const result = await this.query("COMMIT");
+    // COMMIT of a transaction that had failed rolls back and says so only in the command tag.
+    if (result.command === "ROLLBACK") {
+      throw new DbError("transaction_state", "the transaction had failed and was rolled back", { sqlstate: "25P02" });
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.inTransaction) throw new DbError("transaction_state", "there is no transaction in progress", { sqlstate: "25P01" });
+    await this.query("ROLLBACK");
+  }
+
+  async listTables(filter: TableFilter): Promise<TableInfo[]> {
+    return await listTables((text, values) => this.query(text, values), filter);
+  }
+
+  async describeTable(schema: string | undefined, table: string): Promise<TableDescription> {
+    return await describeTable((text, values) => this.query(text, values), schema, table);
+  }
+
+  async close(): Promise<void> {
+    this.brokenFlag = true;
+    await this.client.end().catch(() => {});
+  }
+
+  /** Internal statements (metadata, transaction control): default pg parsing, errors mapped. */
+  private async query(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+    try {
+      return await this.client.query({ text, values, queryMode: "extended" } as pg.QueryConfig);
+    } catch (error) {
+      throw this.noteBroken(mapPgError(error));
+    }
+  }
+
+  private noteBroken(error: DbError): DbError {
+    if (error.connectionBroken) this.brokenFlag = true;
+    return error;
+  }
+
+  private translate(sql: string): { sql: string; count: number } {
+    try {
+      return toNumberedPlaceholders(sql, "$");
+    } catch (error) {
+      throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });
+    }
+  }
+
+  private resolve(statement: StatementRef, params: SqlValue[]): { text: string; values: unknown[]; name?: string } {
+    let text: string;
+    let count: number;
+    let name: string | undefined;
+    if ("prepared" in statement) {
+      text = statement.prepared.sql;
+      count = statement.prepared.parameterCount;
+      name = statement.prepared.id;
+    } else {
+      ({ sql: text, count } = this.translate(statement.sql));
+    }
+    if (count !== params.length) {
+      throw new DbError("invalid_statement", `statement has ${count} parameter(s), ${params.length} given`);
+    }
+    return { text, values: params.map(toPgParam), name };
+  }
+
+  /** Awaits a statement; if the signal fires meanwhile, cancels it in the database and rejects as timeout. */
+  private readonly cancellable = async <T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
+    if (!signal) {
+      try {
+        return await work;
+      } catch (error) {
+        throw this.noteBroken(mapPgError(error));
+      }
+    }
+    let cancelled = false;
+    const onAbort = () => {
+      cancelled = true;
+      void this.cancelInDatabase();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    try {
+      return await work;
+    } catch (error) {
+      const mapped = this.noteBroken(mapPgError(error));
+      if (cancelled && mapped.kind === "timeout") throw timeoutError(error);
+      throw mapped;
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  };
+
+  private async cancelInDatabase(): Promise<void> {
+    const { processID, secretKey } = this.client as unknown as ClientInternals;
+    if (processID === null || secretKey === null) return;
+    try {
+      await sendCancelRequest(this.cancelTarget.host, this.cancelTarget.port, processID, secretKey);
+    } catch (error) {
+      this.logger?.warn({ connectionId: this.id, err: (error as Error).message }, "postgres cancel request failed");
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// A real server-side cursor (pg-cursor: a named portal read in chunks). close() closes the portal at once,
+// also mid-result, so the server frees it and its locks.
+import type pg from "pg";
+import Cursor from "pg-cursor";
+import type { Cursor as DriverCursor } from "../../driver.js";
+import { DbError } from "../../errors.js";
+import type { ColumnInfo, Row } from "../../values.js";
+import { mapPgError } from "./errors.js";
+import { columnInfoOf, fromPgText } from "./types.js";
+
+interface PgCursorInternals {
+  _result: { fields: pg.FieldDef[]; rowCount: number | null; command: string | null };
+  state: string;
+}
+
+export function rowFrom(raw: unknown[], fields: pg.FieldDef[]): Row {
+  return raw.map((value, index) => fromPgText(value as string | null, fields[index]?.dataTypeID ?? 0));
+}
+
+/** Row counts of data-changing commands; a query affects no rows. */
+export function rowsAffectedOf(command: string | null | undefined, rowCount: number | null | undefined): number {
+  return command && /^(INSERT|UPDATE|DELETE|MERGE|COPY)$/.test(command) ? (rowCount ?? 0) : 0;
+}
+
+export function columnsFrom(fields: pg.FieldDef[], typeNames?: ReadonlyMap<number, string>): ColumnInfo[] {
+  return fields.map((f) => columnInfoOf(f.name, f.dataTypeID, f.dataTypeModifier, true, typeNames));
+}
+
+/** Runs a read against the connection's cancellation: an abort cancels in the database and rejects as timeout. */
+export type Cancellable = <T>(work: Promise<T>, signal: AbortSignal | undefined) => Promise<T>;
+
+export class PgCursor implements DriverCursor {
+  private closed = false;
+  private exhausted = false;
+  private buffered: unknown[][];
+
+  private constructor(
+    private readonly cursor: Cursor<unknown[]>,
+    readonly columns: ColumnInfo[],
+    firstRows: unknown[][],
+    private readonly fields: pg.FieldDef[],
+    private readonly signal: AbortSignal | undefined,
+    private readonly cancellable: Cancellable,
+  ) {
+    this.buffered = firstRows;
+  }
+
+  /** Submits the statement and reads the first row, which also brings the column description. */
+  static async open(
+    client: pg.Client,
+    text: string,
+    values: unknown[],
+    signal: AbortSignal | undefined,
+    cancellable: Cancellable,
+    typeNames: ReadonlyMap<number, string>,
+    types: pg.CustomTypesConfig,
+  ): Promise<PgCursor> {
+    const cursor = client.query(new Cursor<unknown[]>(text, values, { rowMode: "array", types }));
+    let first: unknown[][];
+    try {
+      first = await cancellable(cursor.read(1), signal);
+    } catch (error) {
+      await cursor.close().catch(() => {});
+      throw mapPgError(error);
+    }
+    const fields = (cursor as unknown as PgCursorInternals)._result.fields;
+    const opened = new PgCursor(cursor, columnsFrom(fields, typeNames), first, fields, signal, cancellable);
+    if (first.length === 0) opened.exhausted = true;
+    return opened;
+  }
+
+  get rowsAffected(): number {
+    const result = (this.cursor as unknown as PgCursorInternals)._result;
+    return rowsAffectedOf(result.command, result.rowCount);
+  }
+
+  async next(maxRows: number): Promise<Row[]> {
+    if (this.closed) return [];
+    const raw = this.buffered.splice(0, maxRows);
+    if (raw.length < maxRows && !this.exhausted) {
+      if (this.signal?.aborted) {
+        await this.close();
+        throw new DbError("timeout", "statement cancelled (timeout or client cancel)");
+      }
+      let more: unknown[][];
+      try {
+        more = await this.cancellable(this.cursor.read(maxRows - raw.length), this.signal);
+      } catch (error) {
+        await this.close();
+        throw mapPgError(error);
+      }
+      if (more.length < maxRows - raw.length) this.exhausted = true;
+      raw.push(...more);
+    }
+    return raw.map((r) => rowFrom(r, this.fields));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffered = [];
+    await this.cursor.close().catch(() => {});
+  }
+}

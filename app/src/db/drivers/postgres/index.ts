@@ -1,0 +1,73 @@
+// The PostgreSQL driver on `pg` and `pg-cursor`. Credentials come from the CredentialSource on every new
+// connection; when the server rejects them (28P01) the source is asked once more with forceRefresh, for
+// rotated secrets.
+import pg from "pg";
+import type { Logger } from "pino";
+import type { PostgresDatabaseConfig } from "../../../config/schema.js";
+import type { Connection, CredentialSource, Driver } from "../../driver.js";
+import { mapPgError } from "./errors.js";
+import { PostgresConnection } from "./connection.js";
+
+export { PostgresConnection } from "./connection.js";
+
+export interface PostgresDriverDeps {
+  credentials: CredentialSource;
+  logger?: Logger;
+  /** Bound for establishing one connection. */
+  connectTimeoutMs?: number;
+}
+
+function sslOption(mode: PostgresDatabaseConfig["ssl"]): pg.ClientConfig["ssl"] {
+  if (mode === "disable") return false;
+  if (mode === "require") return { rejectUnauthorized: false };
+  return { rejectUnauthorized: true };
+}
+
+export function createPostgresDriver(config: PostgresDatabaseConfig, deps: PostgresDriverDeps): Driver {
+  // Names of types the driver does not know by heart (extensions, enums), loaded with the first connection.
+  const typeNames = new Map<number, string>();
+  let typeNamesLoaded = false;
+
+  async function openClient(): Promise<pg.Client> {
+    for (let attempt = 0; ; attempt++) {
+      const credentials = await deps.credentials(attempt > 0);
+      const client = new pg.Client({
+        host: config.host,
+        port: config.port,
+        database: config.database,
+        user: credentials?.user ?? config.user,
+        password: credentials?.password,
+        ssl: sslOption(config.ssl),
+        application_name: config.applicationName,
+        connectionTimeoutMillis: deps.connectTimeoutMs ?? 10_000,
+        keepAlive: true,
+        // Fixed output formats the value mapping relies on, whatever the server's defaults.
+        options: "-c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex",
+      });
+      client.on("error", () => {}); // replaced by the connection's own listener once connected
+      try {
+        await client.connect();
+        return client;
+      } catch (error) {
+        await client.end().catch(() => {});
+        const mapped = mapPgError(error);
+        if (mapped.sqlstate === "28P01" && attempt === 0) continue;
+        throw mapped;
+      }
+    }
+  }
+
+  return {
+    name: "postgres",
+    async connect(): Promise<Connection> {
+      const client = await openClient();
+      if (!typeNamesLoaded) {
+        const result = await client.query("SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE typisdefined");
+        for (const row of result.rows as Array<{ oid: number; name: string }>) typeNames.set(row.oid, row.name);
+        typeNamesLoaded = true;
+      }
+      return new PostgresConnection(client, { host: config.host, port: config.port }, typeNames, deps.logger);
+    },
+    async close(): Promise<void> {},
+  };
+}
