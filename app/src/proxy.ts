@@ -1,0 +1,147 @@
+// Starts and stops the whole proxy from a validated configuration: databases and pools, sessions, the gRPC
+// server, the HTTP side port, health. Used by `serve` and by the end-to-end tests.
+import type { ProxyConfig } from "./config/schema.js";
+import { DatabaseRegistry } from "./db/database-registry.js";
+import type { CredentialSource, Driver } from "./db/driver.js";
+import type { Logger } from "./observability/logger.js";
+import { Metrics } from "./observability/metrics.js";
+import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./server/grpc-server.js";
+import { createHttpServer, listenHttp } from "./server/http-server.js";
+import type { IdentityResolver } from "./server/interceptors/identity.js";
+import { startReadinessLoop } from "./server/readiness.js";
+import { SessionRegistry } from "./sessions/registry.js";
+import type { DatabaseConfig } from "./config/schema.js";
+import { ConnectionPool } from "./db/pool.js";
+import { createDriver } from "./db/drivers/index.js";
+import { credentialSourceFor } from "./config/secrets.js";
+
+export interface ProxyOptions {
+  config: ProxyConfig;
+  logger: Logger;
+  env?: Record<string, string | undefined>;
+  identity?: IdentityResolver;
+  healthIntervalMs?: number;
+}
+
+export interface RunningProxy {
+  grpcPort: number;
+  httpPort: number;
+  metrics: Metrics;
+  sessions: SessionRegistry;
+  databases: DatabaseRegistry;
+  /** Graceful stop: refuse new calls, drain in-flight ones up to drainTimeoutMs, roll back sessions, close pools. */
+  stop(): Promise<void>;
+}
+
+export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const { config, logger } = options;
+  const env = options.env ?? process.env;
+  const metrics = new Metrics();
+  const databases = await DatabaseRegistry.create(config.databases, {
+    logger,
+    credentialsFor: (_name: string, db: DatabaseConfig): CredentialSource => credentialSourceFor(db, env),
+    createDriver: (name, db, deps): Promise<Driver> => createDriver(name, db, deps),
+    createPool: (name, db, driver, observer) =>
+      new ConnectionPool({
+        database: name,
+        config: db.pool,
+        connect: () => driver.connect(),
+        logger: logger.child({ database: name }),
+        ...(observer ? { observer } : {}),
+      }),
+    observerFor: (name) => metrics.poolObserver(name),
+  });
+  for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
+
+  const sessions = new SessionRegistry({
+    config: config.sessions,
+    logger: logger.child({ component: "sessions" }),
+    onExpired: () => metrics.sessionsExpired.inc(),
+  });
+  metrics.trackSessions(() => sessions.size);
+
+  const { server, health } = createGrpcServer({
+    deps: {
+      databases,
+      sessions,
+      limits: config.limits,
+      idleTimeoutMs: config.sessions.idleTimeoutMs,
+      maxPreparedPerSession: config.sessions.maxPreparedPerSession,
+      metrics,
+      logger,
+    },
+    logger: logger.child({ component: "grpc" }),
+    metrics,
+    maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
+    maxSendMessageBytes: config.server.maxSendMessageBytes,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+
+  let draining = false;
+  const stopHealthLoop = startReadinessLoop(
+    databases,
+    config.server.readinessTimeoutMs,
+    options.healthIntervalMs ?? 5000,
+    (ok) => {
+      const state = ok && !draining ? "SERVING" : "NOT_SERVING";
+      health.setStatus("", state);
+      health.setStatus(SQL_SERVICE_NAME, state);
+    },
+  );
+
+  const http = createHttpServer({
+    metrics,
+    databases,
+    readinessTimeoutMs: config.server.readinessTimeoutMs,
+    isDraining: () => draining,
+  });
+
+  let grpcPort: number;
+  let httpPort: number;
+  try {
+    grpcPort = await bindGrpc(server, config.server.host, config.server.grpcPort);
+    httpPort = await listenHttp(http, config.server.host, config.server.httpPort);
+  } catch (error) {
+    stopHealthLoop();
+    server.forceShutdown();
+    http.close();
+    await databases.close(0);
+    throw error;
+  }
+  logger.info(
+    { host: config.server.host, grpcPort, httpPort, databases: databases.all().map((d) => `${d.name}(${d.driver})`) },
+    "proxy listening",
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      draining = true;
+      health.setStatus("", "NOT_SERVING");
+      health.setStatus(SQL_SERVICE_NAME, "NOT_SERVING");
+      stopHealthLoop();
+      const drainTimeoutMs = config.server.drainTimeoutMs;
+      logger.info({ drainTimeoutMs }, "draining");
+      // tryShutdown stops accepting calls and waits for in-flight ones; forceShutdown ends what is left.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          logger.warn("drain timeout reached; cancelling remaining calls");
+          server.forceShutdown();
+          resolve();
+        }, drainTimeoutMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await sessions.closeAll();
+      await databases.close(Math.min(5000, drainTimeoutMs));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      logger.info("stopped");
+    })();
+    return stopping;
+  };
+
+  return { grpcPort, httpPort, metrics, sessions, databases, stop };
+}
