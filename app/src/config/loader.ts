@@ -33,6 +33,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** An empty YAML value (`server:` with everything below commented out) means "not set": defaults apply. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, inner]) => inner !== null)
+      .map(([key, inner]) => [key, withoutNulls(inner)]),
+  );
+}
+
 async function readConfigFile(path: string): Promise<YamlSource> {
   let text: string;
   try {
@@ -74,7 +85,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     source = resolve(cwd, fileName);
     const yaml = await readConfigFile(source);
     file = { name: basename(source), yaml };
-    raw = yaml.data as Record<string, unknown>;
+    raw = withoutNulls(yaml.data) as Record<string, unknown>;
   } else {
     source = EMBEDDED_DEMO_SOURCE;
     raw = embeddedDemoInput(resolve(cwd, DEFAULT_DATA_DIR));

@@ -72,6 +72,13 @@ describe("loadConfig from a file", () => {
     expect(error.issues[0]?.message).toContain("empty document");
   });
 
+  it("treats an empty section or key as not set, so defaults apply", async () => {
+    const { file } = await withConfigFile(`${postgresYaml}limits:\nsessions:\n  maxTotal:\n`);
+    const { config } = await loadConfig({ file, env: {} });
+    expect(config.limits.maxRows).toBe(10_000);
+    expect(config.sessions.maxTotal).toBe(200);
+  });
+
   it("refuses duplicate keys", async () => {
     const { file } = await withConfigFile(`${postgresYaml}\nserver:\n  grpcPort: 7\n`);
     await expect(loadConfig({ file, env: {} })).rejects.toBeInstanceOf(ConfigError);
