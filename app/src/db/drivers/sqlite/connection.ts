@@ -12,6 +12,8 @@
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import { randomUUID } from "node:crypto";
 import { countPlaceholders } from "../../../sql/placeholders.js";
+import { splitStatements } from "../../../sql/statements.js";
+import { tokenize } from "../../../sql/tokenizer.js";
 import type {
   Connection,
   Cursor,
@@ -225,10 +227,15 @@ export class SqliteConnection implements Connection {
     stmt.setReturnArrays(true); // duplicate column names keep their own values
   }
 
+  /** Placeholders of a single statement. SQLite would silently ignore everything after the first one. */
   private placeholderCount(sql: string): number {
     try {
+      if (splitStatements(tokenize(sql)).length > 1) {
+        throw new DbError("invalid_statement", "one statement per request: the SQL text holds several");
+      }
       return countPlaceholders(sql);
     } catch (error) {
+      if (error instanceof DbError) throw error;
       throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });
     }
   }
