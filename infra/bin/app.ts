@@ -1,0 +1,13 @@
+// CDK entry point: `cdk synth -c env=dev` (or prod, staging-eks). `-c image=sha256:...` pins the image by
+// digest, as deploy.yml does. The cdk-nag AwsSolutions pack validates every stack; errors fail synth.
+import { App, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { buildEnvironment } from "../src/app-builder.js";
+import { loadEnvironmentConfig } from "../src/config/load.js";
+
+const app = new App();
+const envName = String(app.node.tryGetContext("env") ?? "dev");
+const image = app.node.tryGetContext("image") as string | undefined;
+buildEnvironment(app, loadEnvironmentConfig(envName, { image }));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+app.synth();

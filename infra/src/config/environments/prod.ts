@@ -1,0 +1,34 @@
+import type { EnvironmentConfigInput } from "../schema.js";
+
+/** Production: three AZs with a NAT gateway each, sized tasks, cross-region snapshot copies, data retained. */
+export const prod: EnvironmentConfigInput = {
+  name: "prod",
+  region: "eu-west-1",
+  image: { tag: "latest" },
+  network: { mode: "create", cidr: "10.41.0.0/16", maxAzs: 3, natGateways: 3 },
+  informix: {
+    connection: { database: "stores", server: "informix_drda" },
+    host: {
+      mode: "create",
+      instanceType: "m7i.xlarge",
+      dataVolumeGiB: 500,
+      dataVolumeIops: 6000,
+      dataVolumeThroughputMiBps: 250,
+      backup: {
+        snapshotTimesUtc: ["03:00"],
+        snapshotIntervalHours: 12,
+        retainSnapshots: 28,
+        crossRegionCopy: { targetRegion: "eu-central-1", retainDays: 14 },
+        archiveTool: "onbar",
+        archiveRetainDays: 90,
+      },
+    },
+  },
+  secrets: {},
+  proxy: { drainTimeoutMs: 30_000, logLevel: "info" },
+  fargate: { cpu: 1024, memoryMiB: 2048, desiredCount: 3, minCount: 3, maxCount: 12, requestsPerSecondPerTask: 300 },
+  logRetentionDays: 365,
+  alerting: { emails: ["oncall@example.com"] },
+  github: { repository: "informix-grpc-proxy/informix-grpc-proxy", branch: "main" },
+  retainData: true,
+};

@@ -1,0 +1,174 @@
+// Typed, validated configuration of one deployment environment. Every stack reads only this object,
+// so an environment is described in one place and checked before anything is synthesized.
+import { z } from "zod";
+
+const AccountId = z.string().regex(/^\d{12}$/, "an AWS account id is 12 digits");
+const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1");
+const Arn = z.string().regex(/^arn:aws[a-z-]*:/, "an ARN");
+
+/** Fargate accepts only these CPU/memory pairs (MiB); checked so a bad pair fails at synth, not deploy. */
+export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: Array.from({ length: 13 }, (_, i) => 4096 + i * 1024),
+  4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
+};
+
+/** Fargate caps a container's stop timeout at 120 s. */
+export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
+
+export const NetworkConfig = z.discriminatedUnion("mode", [
+  z.strictObject({
+    mode: z.literal("create"),
+    cidr: z.string().default("10.40.0.0/16"),
+    maxAzs: z.number().int().min(2).max(3).default(2),
+    natGateways: z.number().int().min(1).max(3).default(1),
+  }),
+  z.strictObject({
+    mode: z.literal("existing"),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/),
+    vpcCidr: z.string(),
+    availabilityZones: z.array(z.string()).min(2),
+    privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(2),
+  }),
+]);
+
+export const InformixConnection = z.strictObject({
+  /** Database name inside the instance. */
+  database: z.string().min(1).default("stores"),
+  /** INFORMIXSERVER name of the DRDA (drsoctcp) listener. */
+  server: z.string().min(1).default("informix_drda"),
+  drdaPort: z.number().int().default(9089),
+  sqliPort: z.number().int().default(9088),
+  user: z.string().min(1).default("informix"),
+});
+
+export const InformixHostConfig = z.discriminatedUnion("mode", [
+  z.strictObject({
+    mode: z.literal("create"),
+    instanceType: z.string().default("m7i.large"),
+    dataVolumeGiB: z.number().int().min(20).max(16_384).default(100),
+    dataVolumeIops: z.number().int().min(3000).max(16_000).default(3000),
+    dataVolumeThroughputMiBps: z.number().int().min(125).max(1000).default(125),
+    backup: z.strictObject({
+      /** DLM snapshot times (UTC, HH:MM) and how many snapshots are kept. */
+      snapshotTimesUtc: z
+        .array(z.string().regex(/^\d{2}:\d{2}$/))
+        .min(1)
+        .default(["03:00"]),
+      snapshotIntervalHours: z.union([z.literal(12), z.literal(24)]).default(24),
+      retainSnapshots: z.number().int().min(1).max(1000).default(7),
+      crossRegionCopy: z.strictObject({ targetRegion: Region, retainDays: z.number().int().min(1) }).optional(),
+      /** Schedule of the ontape/onbar archive to S3, as an SSM State Manager cron/rate expression. */
+      archiveSchedule: z.string().default("cron(30 2 * * ? *)"),
+      archiveTool: z.enum(["ontape", "onbar"]).default("ontape"),
+      archiveRetainDays: z.number().int().min(1).default(35),
+    }),
+  }),
+  z.strictObject({ mode: z.literal("existing"), host: z.string().min(1) }),
+]);
+
+export const FargateConfig = z.strictObject({
+  cpu: z.number().int().default(512),
+  memoryMiB: z.number().int().default(1024),
+  desiredCount: z.number().int().min(1).default(2),
+  minCount: z.number().int().min(1).default(2),
+  maxCount: z.number().int().min(1).default(6),
+  cpuTargetPercent: z.number().int().min(10).max(90).default(60),
+  /** gRPC calls started per second per task that autoscaling aims for. */
+  requestsPerSecondPerTask: z.number().positive().default(200),
+});
+
+export const EksConfig = z.strictObject({
+  clusterName: z.string().min(1),
+  /** Role mapped to system:masters that CDK's kubectl provider assumes. */
+  kubectlRoleArn: Arn,
+  /** Lambda layer with kubectl (publish @aws-cdk/lambda-layer-kubectl-vNN once per account). */
+  kubectlLayerArn: Arn,
+  /** The cluster's IAM OIDC provider, for IRSA. */
+  oidcProviderArn: Arn,
+  namespace: z.string().default("informix-grpc-proxy"),
+  replicas: z.number().int().min(1).default(2),
+  minReplicas: z.number().int().min(1).default(2),
+  maxReplicas: z.number().int().min(1).default(6),
+  cpuRequest: z.string().default("250m"),
+  cpuLimit: z.string().default("1"),
+  memoryRequest: z.string().default("512Mi"),
+  memoryLimit: z.string().default("1Gi"),
+  cpuTargetPercent: z.number().int().min(10).max(90).default(60),
+});
+
+export const EnvironmentConfig = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
+    account: AccountId.optional(),
+    region: Region,
+    platform: z.enum(["fargate", "eks"]).default("fargate"),
+    /** Image tag or digest ("sha256:..."); deploy.yml passes the digest with -c imageDigest=. */
+    image: z.strictObject({
+      repositoryName: z.string().default("informix-grpc-proxy"),
+      tag: z.string().default("latest"),
+    }),
+    network: NetworkConfig,
+    informix: z.strictObject({ connection: InformixConnection, host: InformixHostConfig }),
+    secrets: z.strictObject({
+      /** Import an existing Informix credentials secret (JSON with "password") instead of generating one. */
+      existingInformixSecretArn: Arn.optional(),
+      /** The customer-managed KMS key of that existing secret, if it has one. */
+      existingInformixSecretKeyArn: Arn.optional(),
+    }),
+    proxy: z.strictObject({
+      drainTimeoutMs: z.number().int().min(0).default(30_000),
+      logLevel: z.enum(["fatal", "error", "warn", "info", "debug"]).default("info"),
+    }),
+    fargate: FargateConfig,
+    eks: EksConfig.optional(),
+    logRetentionDays: z.number().int().default(30),
+    alerting: z.strictObject({ emails: z.array(z.email()).default([]) }),
+    github: z.strictObject({
+      repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "owner/name"),
+      branch: z.string().default("main"),
+      /** Reuse an account's existing token.actions.githubusercontent.com provider. */
+      existingOidcProviderArn: Arn.optional(),
+    }),
+    /** Retain data-bearing resources (secrets, buckets, volumes) when a stack is deleted. */
+    retainData: z.boolean().default(true),
+  })
+  .superRefine((cfg, ctx) => {
+    const allowed = FARGATE_MEMORY_BY_CPU[cfg.fargate.cpu];
+    if (!allowed) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["fargate", "cpu"],
+        message: `Fargate CPU must be one of 256, 512, 1024, 2048, 4096`,
+      });
+    } else if (!allowed.includes(cfg.fargate.memoryMiB)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["fargate", "memoryMiB"],
+        message: `with ${cfg.fargate.cpu} CPU units Fargate accepts ${allowed.join(", ")} MiB`,
+      });
+    }
+    if (cfg.fargate.minCount > cfg.fargate.maxCount) {
+      ctx.addIssue({ code: "custom", path: ["fargate", "minCount"], message: "minCount must not exceed maxCount" });
+    }
+    if (stopTimeoutSeconds(cfg.proxy.drainTimeoutMs) > FARGATE_MAX_STOP_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["proxy", "drainTimeoutMs"],
+        message: `drain timeout plus margin must fit Fargate's ${FARGATE_MAX_STOP_TIMEOUT_SECONDS} s stop timeout`,
+      });
+    }
+    if (cfg.platform === "eks" && !cfg.eks) {
+      ctx.addIssue({ code: "custom", path: ["eks"], message: "platform eks needs the eks section" });
+    }
+  });
+
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
+export type EnvironmentConfigInput = z.input<typeof EnvironmentConfig>;
+
+/** Seconds between SIGTERM and SIGKILL: the proxy's drain plus time to close pools and flush logs. */
+export function stopTimeoutSeconds(drainTimeoutMs: number): number {
+  return Math.ceil(drainTimeoutMs / 1000) + 15;
+}

@@ -1,0 +1,222 @@
+// The proxy as plain Kubernetes objects for an existing EKS cluster. Used by the EKS stack (applied
+// through CDK's kubectl provider) and by bin/write-k8s-manifests.ts (YAML for kubectl or Argo CD).
+import type { EnvironmentConfig } from "../config/schema.js";
+import { renderProxyConfig } from "../proxy-config.js";
+import {
+  CONFIG_DIR,
+  CONFIG_PATH,
+  CONTAINER_UID,
+  GRPC_PORT,
+  HTTP_PORT,
+  LIVENESS_PATH,
+  METRICS_PATH,
+} from "../proxy-contract.js";
+import { SECRET_KEYS } from "../stacks/secrets-stack.js";
+
+export type KubernetesObject = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string } & Record<string, unknown>;
+};
+
+export interface KubernetesInputs {
+  readonly config: EnvironmentConfig;
+  readonly eks: NonNullable<EnvironmentConfig["eks"]>;
+  /** Full image reference (repository URI plus tag or @digest). */
+  readonly image: string;
+  readonly informixHost: string;
+  /** IRSA role the service account assumes to read the secret. */
+  readonly roleArn: string;
+  readonly informixSecretArn: string;
+}
+
+export const APP_NAME = "informix-grpc-proxy";
+const SECRETS_DIR = "/var/run/secrets/informix-grpc-proxy";
+
+export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesObject[] {
+  const { config, eks } = inputs;
+  const namespace = eks.namespace;
+  const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": config.name };
+  const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
+  const uid = Number(CONTAINER_UID.split(":")[0]);
+
+  const configYaml = renderProxyConfig({
+    config,
+    informixHost: inputs.informixHost,
+    informixUser: { file: `${SECRETS_DIR}/informix-user` },
+    informixPassword: { file: `${SECRETS_DIR}/informix-password` },
+  });
+
+  return [
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: metadata(APP_NAME, { annotations: { "eks.amazonaws.com/role-arn": inputs.roleArn } }),
+      automountServiceAccountToken: true,
+    },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: metadata(`${APP_NAME}-config`),
+      data: { "config.yaml": configYaml },
+    },
+    {
+      // AWS Secrets Store CSI provider: mounts the secret's JSON keys as files, read with the pod's IRSA role.
+      apiVersion: "secrets-store.csi.x-k8s.io/v1",
+      kind: "SecretProviderClass",
+      metadata: metadata(`${APP_NAME}-secrets`),
+      spec: {
+        provider: "aws",
+        parameters: {
+          usePodIdentity: "false",
+          objects: JSON.stringify([
+            {
+              objectName: inputs.informixSecretArn,
+              objectType: "secretsmanager",
+              jmesPath: [
+                { path: SECRET_KEYS.informixUser, objectAlias: "informix-user" },
+                { path: SECRET_KEYS.informixPassword, objectAlias: "informix-password" },
+              ],
+            },
+          ]),
+        },
+      },
+    },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: metadata(APP_NAME),
+      spec: {
+        replicas: eks.replicas,
+        selector: { matchLabels: labels },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              "prometheus.io/scrape": "true",
+              "prometheus.io/port": String(HTTP_PORT),
+              "prometheus.io/path": METRICS_PATH,
+            },
+          },
+          spec: {
+            serviceAccountName: APP_NAME,
+            terminationGracePeriodSeconds: Math.ceil(config.proxy.drainTimeoutMs / 1000) + 15,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: uid,
+              runAsGroup: uid,
+              fsGroup: uid,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            containers: [
+              {
+                name: "proxy",
+                image: inputs.image,
+                args: ["serve", "--config", CONFIG_PATH],
+                ports: [
+                  { name: "grpc", containerPort: GRPC_PORT, protocol: "TCP" },
+                  { name: "http", containerPort: HTTP_PORT, protocol: "TCP" },
+                ],
+                env: [{ name: "NODE_ENV", value: "production" }],
+                resources: {
+                  requests: { cpu: eks.cpuRequest, memory: eks.memoryRequest },
+                  limits: { cpu: eks.cpuLimit, memory: eks.memoryLimit },
+                },
+                // Readiness uses grpc.health.v1.Health, which reflects database reachability.
+                readinessProbe: {
+                  grpc: { port: GRPC_PORT },
+                  periodSeconds: 10,
+                  timeoutSeconds: 3,
+                  failureThreshold: 2,
+                },
+                // Liveness asks /healthz, which does not depend on the database: through grpc.health.v1 a
+                // database outage would fail the probe and restart every pod.
+                livenessProbe: {
+                  httpGet: { path: LIVENESS_PATH, port: HTTP_PORT },
+                  periodSeconds: 15,
+                  timeoutSeconds: 3,
+                  failureThreshold: 3,
+                },
+                startupProbe: { grpc: { port: GRPC_PORT }, periodSeconds: 5, failureThreshold: 24 },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                },
+                volumeMounts: [
+                  { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                  { name: "secrets", mountPath: SECRETS_DIR, readOnly: true },
+                  { name: "tmp", mountPath: "/tmp" },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "config", configMap: { name: `${APP_NAME}-config` } },
+              {
+                name: "secrets",
+                csi: {
+                  driver: "secrets-store.csi.k8s.io",
+                  readOnly: true,
+                  volumeAttributes: { secretProviderClass: `${APP_NAME}-secrets` },
+                },
+              },
+              { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            ],
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: labels },
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: metadata(APP_NAME, {
+        // AWS Load Balancer Controller: an internal NLB passing TCP through to the pods, checking /readyz.
+        annotations: {
+          "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": String(HTTP_PORT),
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/readyz",
+        },
+      }),
+      spec: {
+        type: "LoadBalancer",
+        selector: labels,
+        ports: [{ name: "grpc", port: GRPC_PORT, targetPort: "grpc", protocol: "TCP" }],
+      },
+    },
+    {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata: metadata(APP_NAME),
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: APP_NAME },
+        minReplicas: eks.minReplicas,
+        maxReplicas: eks.maxReplicas,
+        metrics: [
+          {
+            type: "Resource",
+            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: eks.cpuTargetPercent } },
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: metadata(APP_NAME),
+      spec: { minAvailable: Math.max(1, eks.minReplicas - 1), selector: { matchLabels: labels } },
+    },
+  ];
+}

@@ -1,0 +1,135 @@
+// cdk-nag AwsSolutions findings accepted on purpose, each with its reason. cdk-nag v3 acknowledges each
+// finding by its exact id (rule plus the finding in brackets), so a new wildcard or managed policy
+// still fails synth until someone writes down why it is acceptable.
+import { Stack, Validations } from "aws-cdk-lib";
+import type { IConstruct } from "constructs";
+import type { EnvironmentStacks } from "../app-builder.js";
+
+export interface Acknowledgement {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Every acknowledgement made, for the report (tests count and print them). */
+export const acknowledgements: { path: string; id: string; reason: string }[] = [];
+
+function acknowledge(scope: IConstruct, ids: readonly string[], reason: string): void {
+  for (const id of ids) {
+    Validations.of(scope).acknowledge({ id, reason });
+    acknowledgements.push({ path: scope.node.path, id, reason });
+  }
+}
+
+const KMS_GRANT_ACTIONS = [
+  "AwsSolutions-IAM5[Action::kms:ReEncrypt*]",
+  "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+];
+
+export function applyNagSuppressions(stacks: EnvironmentStacks): void {
+  acknowledge(
+    stacks.secrets,
+    ["AwsSolutions-SMG4"],
+    "Informix, API-key and TLS secrets are rotated with the systems that own them (the database user, the " +
+      "key issuer, the certificate authority); Secrets Manager has no rotation function for them.",
+  );
+
+  const host = stacks.informixHost;
+  if (host) {
+    const instanceRole = host.instance.role;
+    acknowledge(
+      instanceRole,
+      ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]"],
+      "AmazonSSMManagedInstanceCore is AWS's documented minimum for Session Manager and Run Command, which " +
+        "replace SSH on this host.",
+    );
+    const bucketArnToken = Stack.of(host).resolve(host.backupBucket.bucket.bucketArn) as {
+      "Fn::GetAtt": [string, string];
+    };
+    const archivePrefix = host.archiveTool;
+    acknowledge(
+      instanceRole,
+      [
+        "AwsSolutions-IAM5[Action::s3:DeleteObject*]",
+        "AwsSolutions-IAM5[Action::s3:Abort*]",
+        `AwsSolutions-IAM5[Resource::<${bucketArnToken["Fn::GetAtt"][0]}.Arn>/${archivePrefix}/*]`,
+        ...KMS_GRANT_ACTIONS,
+      ],
+      "CDK's grantWrite/grantEncrypt action groups, limited to the archive tool's prefix of the backup bucket " +
+        "and to the host's own key; multipart uploads of large archives need Abort*.",
+    );
+    acknowledge(
+      host,
+      [
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole]",
+      ],
+      "The AWS managed role policy is what Data Lifecycle Manager documents for EBS snapshot policies.",
+    );
+    acknowledge(
+      host,
+      KMS_GRANT_ACTIONS,
+      "DLM must encrypt snapshots (and their copies) with the volume's key; the grant names that key only.",
+    );
+    if (!host.instance.instance.disableApiTermination) {
+      acknowledge(
+        host.instance,
+        ["AwsSolutions-EC29"],
+        "Termination protection is off only in environments with retainData false (development), whose hosts are disposable.",
+      );
+    }
+  }
+
+  const service = stacks.service;
+  if (service) {
+    acknowledge(
+      service.taskDefinition,
+      ["AwsSolutions-ECS2"],
+      "The environment holds non-secret configuration only (NODE_ENV, the config file without secrets, the " +
+        "collector config); secrets come from Secrets Manager through `secrets`, which a test asserts.",
+    );
+    acknowledge(
+      service.taskDefinition,
+      ["AwsSolutions-IAM5[Resource::*]"],
+      "ecr:GetAuthorizationToken and the ECS log driver's actions have no resource-level permissions.",
+    );
+    acknowledge(
+      service.loadBalancer,
+      ["AwsSolutions-ELB2"],
+      "NLB access logs only record TLS listeners; this listener passes TCP through and TLS ends in the proxy.",
+    );
+  }
+
+  acknowledge(
+    stacks.githubOidc,
+    ["AwsSolutions-IAM5[Resource::*]"],
+    "ecr:GetAuthorizationToken has no resource-level permissions; pushes are limited to this environment's repository.",
+  );
+  const account = Stack.of(stacks.githubOidc).account;
+  const region = Stack.of(stacks.githubOidc).region;
+  acknowledge(
+    stacks.githubOidc,
+    [
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${nagAccount(account)}:role/cdk-hnb659fds-*-${nagAccount(account)}-${region}]`,
+    ],
+    "The workflow assumes the CDK bootstrap roles (deploy, file/image publishing, lookup) of this account and region only.",
+  );
+
+  if (stacks.eksService) {
+    acknowledge(
+      stacks.eksService,
+      [
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]",
+        'AwsSolutions-IAM4[Policy::{"Fn::If":["HandlerHasEcrPublic195AF58A",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+        "AwsSolutions-L1",
+        "AwsSolutions-IAM5[Resource::<Handler886CB40B.Arn>:*]",
+      ],
+      "These belong to aws-cdk-lib's kubectl provider (a nested stack of Lambda functions that apply the " +
+        "manifests); its roles, policies and runtime are set by the library, not by this project.",
+    );
+  }
+}
+
+/** cdk-nag renders an unresolved account as <AWS::AccountId>. */
+function nagAccount(account: string): string {
+  return account.startsWith("${Token[") ? "<AWS::AccountId>" : account;
+}

@@ -1,0 +1,12 @@
+// What the infrastructure relies on from the proxy: ports, paths and the config file location.
+export const GRPC_PORT = 50051;
+export const HTTP_PORT = 9090;
+export const READINESS_PATH = "/readyz";
+export const LIVENESS_PATH = "/healthz";
+export const METRICS_PATH = "/metrics";
+export const CONFIG_DIR = "/etc/informix-grpc-proxy";
+export const CONFIG_PATH = `${CONFIG_DIR}/config.yaml`;
+/** Prometheus job label the alert rules select on. */
+export const PROMETHEUS_JOB = "informix-grpc-proxy";
+/** The container runs as this numeric user (the image's "node" user). */
+export const CONTAINER_UID = "1000:1000";

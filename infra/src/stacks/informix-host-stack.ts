@@ -1,0 +1,150 @@
+// Optional Informix host: EC2 in a private subnet, encrypted gp3 data volume, SSM-managed (no SSH, no key
+// pair), reachable only from the proxy's security group. Backups: DLM snapshots of the data volume plus a
+// scheduled ontape/onbar archive to an encrypted, versioned S3 bucket.
+import { RemovalPolicy, Size, Stack, type StackProps, Tags } from "aws-cdk-lib";
+import * as dlm from "aws-cdk-lib/aws-dlm";
+import * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as ssm from "aws-cdk-lib/aws-ssm";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema.js";
+import { ArchiveDocument } from "../constructs/archive-document.js";
+import { BackupBucket } from "../constructs/backup-bucket.js";
+
+type CreatedHost = Extract<EnvironmentConfig["informix"]["host"], { mode: "create" }>;
+
+export interface InformixHostStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  readonly host: CreatedHost;
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
+export const BACKUP_TAG_KEY = "informix-grpc-proxy:backup";
+export const DATA_DEVICE = "/dev/sdf";
+
+export class InformixHostStack extends Stack {
+  readonly instance: ec2.Instance;
+  readonly dataVolume: ec2.Volume;
+  readonly backupBucket: BackupBucket;
+  readonly snapshotPolicy: dlm.CfnLifecyclePolicy;
+  /** ontape or onbar: also the archive prefix in the backup bucket. */
+  readonly archiveTool: string;
+
+  constructor(scope: Construct, id: string, props: InformixHostStackProps) {
+    super(scope, id, props);
+    const { config, host } = props;
+    const backup = host.backup;
+    this.archiveTool = backup.archiveTool;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const key = new kms.Key(this, "DataKey", {
+      description: "Encrypts the Informix volumes, snapshots and archives",
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    this.instance = new ec2.Instance(this, "Instance", {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      instanceType: new ec2.InstanceType(host.instanceType),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      securityGroup: props.securityGroup,
+      ssmSessionPermissions: true,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      disableApiTermination: config.retainData,
+      // No key pair: shell access is through SSM Session Manager only.
+      blockDevices: [
+        {
+          deviceName: "/dev/xvda",
+          volume: ec2.BlockDeviceVolume.ebs(30, {
+            encrypted: true,
+            kmsKey: key,
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+          }),
+        },
+      ],
+    });
+
+    this.dataVolume = new ec2.Volume(this, "DataVolume", {
+      availabilityZone: this.instance.instanceAvailabilityZone,
+      size: Size.gibibytes(host.dataVolumeGiB),
+      volumeType: ec2.EbsDeviceVolumeType.GP3,
+      iops: host.dataVolumeIops,
+      throughput: host.dataVolumeThroughputMiBps,
+      encrypted: true,
+      encryptionKey: key,
+      removalPolicy: config.retainData ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+    });
+    Tags.of(this.dataVolume).add(BACKUP_TAG_KEY, config.name);
+    new ec2.CfnVolumeAttachment(this, "DataVolumeAttachment", {
+      device: DATA_DEVICE,
+      instanceId: this.instance.instanceId,
+      volumeId: this.dataVolume.volumeId,
+    });
+
+    // DLM snapshots the tagged data volume; its role is the service's documented managed policy.
+    const dlmRole = new iam.Role(this, "SnapshotRole", {
+      assumedBy: new iam.ServicePrincipal("dlm.amazonaws.com"),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSDataLifecycleManagerServiceRole")],
+    });
+    key.grantEncryptDecrypt(dlmRole);
+    key.grant(dlmRole, "kms:CreateGrant", "kms:DescribeKey");
+    this.snapshotPolicy = new dlm.CfnLifecyclePolicy(this, "SnapshotPolicy", {
+      description: `informix-grpc-proxy ${config.name} data volume snapshots`,
+      state: "ENABLED",
+      executionRoleArn: dlmRole.roleArn,
+      policyDetails: {
+        policyType: "EBS_SNAPSHOT_MANAGEMENT",
+        resourceTypes: ["VOLUME"],
+        targetTags: [{ key: BACKUP_TAG_KEY, value: config.name }],
+        schedules: [
+          {
+            name: `every ${backup.snapshotIntervalHours}h keep ${backup.retainSnapshots}`,
+            copyTags: true,
+            createRule: {
+              interval: backup.snapshotIntervalHours,
+              intervalUnit: "HOURS",
+              times: backup.snapshotTimesUtc,
+            },
+            retainRule: { count: backup.retainSnapshots },
+            crossRegionCopyRules: backup.crossRegionCopy
+              ? [
+                  {
+                    targetRegion: backup.crossRegionCopy.targetRegion,
+                    encrypted: true,
+                    copyTags: true,
+                    retainRule: { interval: backup.crossRegionCopy.retainDays, intervalUnit: "DAYS" },
+                  },
+                ]
+              : undefined,
+          },
+        ],
+      },
+    });
+
+    this.backupBucket = new BackupBucket(this, "Backups", {
+      key,
+      retainDays: backup.archiveRetainDays,
+      retainData: config.retainData,
+    });
+    this.backupBucket.bucket.grantWrite(this.instance.role, `${backup.archiveTool}/*`);
+    key.grantEncrypt(this.instance.role);
+
+    const archive = new ArchiveDocument(this, "Archive", {
+      bucketName: this.backupBucket.bucket.bucketName,
+      kmsKeyArn: key.keyArn,
+    });
+    new ssm.CfnAssociation(this, "ArchiveSchedule", {
+      name: archive.document.ref,
+      associationName: `informix-grpc-proxy-${config.name}-archive`,
+      scheduleExpression: backup.archiveSchedule,
+      targets: [{ key: "InstanceIds", values: [this.instance.instanceId] }],
+      parameters: { Tool: [backup.archiveTool], Level: ["0"] },
+      applyOnlyAtCronInterval: true,
+      complianceSeverity: "HIGH",
+    });
+  }
+}

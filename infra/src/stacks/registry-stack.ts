@@ -1,0 +1,52 @@
+// ECR repository for the proxy image: immutable tags, scan on push, KMS encryption, lifecycle rules.
+import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as ecr from "aws-cdk-lib/aws-ecr";
+import * as kms from "aws-cdk-lib/aws-kms";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema.js";
+
+export interface RegistryStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+export class RegistryStack extends Stack {
+  readonly repository: ecr.Repository;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: RegistryStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.key = new kms.Key(this, "ImageKey", {
+      description: "Encrypts informix-grpc-proxy images in ECR",
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.repository = new ecr.Repository(this, "Repository", {
+      repositoryName: `${config.image.repositoryName}-${config.name}`,
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      imageScanOnPush: true,
+      encryption: ecr.RepositoryEncryption.KMS,
+      encryptionKey: this.key,
+      removalPolicy,
+      emptyOnDelete: !config.retainData,
+      lifecycleRules: [
+        {
+          rulePriority: 1,
+          description: "Drop untagged layers after a week",
+          tagStatus: ecr.TagStatus.UNTAGGED,
+          maxImageAge: Duration.days(7),
+        },
+        {
+          rulePriority: 2,
+          description: "Keep the last 30 commit-tagged images",
+          tagStatus: ecr.TagStatus.TAGGED,
+          tagPrefixList: ["sha-"],
+          maxImageCount: 30,
+        },
+        // Release tags (v1.2.3) carry no expiry: a rollback must always find its image.
+      ],
+    });
+  }
+}

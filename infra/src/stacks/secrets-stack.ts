@@ -1,0 +1,95 @@
+// Secrets Manager secrets the proxy reads by ARN: Informix credentials (generated or imported), API-key
+// hashes and TLS material, all under one customer-managed key.
+import { RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema.js";
+import type { SecretReference } from "../constructs/secret-reference.js";
+
+export interface SecretsStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** JSON keys inside the secrets, read by ECS `secrets` (valueFrom ARN:key::) and the CSI driver alike. */
+export const SECRET_KEYS = {
+  informixUser: "username",
+  informixPassword: "password",
+  apiKeyHashes: "apiKeyHashes",
+  tlsCertificate: "certificate",
+  tlsPrivateKey: "privateKey",
+} as const;
+
+export class SecretsStack extends Stack {
+  readonly key: kms.Key;
+  readonly informixCredentials: secretsmanager.ISecret;
+  readonly apiKeyHashes: secretsmanager.Secret;
+  readonly tlsMaterial: secretsmanager.Secret;
+
+  /** What consuming stacks need to read the Informix credentials. */
+  get informixCredentialsReference(): SecretReference {
+    return {
+      secretArn: this.informixCredentials.secretArn,
+      keyArn: this.informixCredentials.encryptionKey?.keyArn ?? this.existingSecretKeyArn,
+    };
+  }
+
+  private readonly existingSecretKeyArn?: string;
+
+  constructor(scope: Construct, id: string, props: SecretsStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const prefix = `informix-grpc-proxy/${config.name}`;
+
+    this.key = new kms.Key(this, "SecretsKey", {
+      description: "Encrypts informix-grpc-proxy secrets",
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    this.existingSecretKeyArn = config.secrets.existingInformixSecretKeyArn;
+    this.informixCredentials = config.secrets.existingInformixSecretArn
+      ? secretsmanager.Secret.fromSecretCompleteArn(
+          this,
+          "InformixCredentials",
+          config.secrets.existingInformixSecretArn,
+        )
+      : new secretsmanager.Secret(this, "InformixCredentials", {
+          secretName: `${prefix}/informix`,
+          description: "Informix user and password used by the proxy",
+          encryptionKey: this.key,
+          removalPolicy,
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify({ [SECRET_KEYS.informixUser]: config.informix.connection.user }),
+            generateStringKey: SECRET_KEYS.informixPassword,
+            // Informix passwords travel in a CLI connection string: keep to characters it never needs to quote.
+            excludeCharacters: ";={}[]'\"\\ `/@",
+            passwordLength: 32,
+          },
+        });
+
+    this.apiKeyHashes = new secretsmanager.Secret(this, "ApiKeyHashes", {
+      secretName: `${prefix}/api-key-hashes`,
+      description: "SHA-256 hashes of the API keys the proxy accepts (JSON array under apiKeyHashes)",
+      encryptionKey: this.key,
+      removalPolicy,
+      generateSecretString: {
+        // A placeholder entry that matches no key; operators replace it with real hashes.
+        secretStringTemplate: JSON.stringify({ [SECRET_KEYS.apiKeyHashes]: "[]" }),
+        generateStringKey: "unused",
+      },
+    });
+
+    this.tlsMaterial = new secretsmanager.Secret(this, "TlsMaterial", {
+      secretName: `${prefix}/tls`,
+      description: "PEM certificate chain and private key the proxy serves gRPC TLS with",
+      encryptionKey: this.key,
+      removalPolicy,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ [SECRET_KEYS.tlsCertificate]: "" }),
+        generateStringKey: SECRET_KEYS.tlsPrivateKey,
+      },
+    });
+  }
+}

@@ -1,0 +1,117 @@
+// The Kubernetes option: manifests (probes, limits, HPA, PDB, IRSA) and the EKS stack that applies them.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Match } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { loadEnvironmentConfig } from "../src/config/load.js";
+import { buildKubernetesManifests, type KubernetesObject } from "../src/kubernetes/manifests.js";
+import { type SynthesizedEnvironment, synthesize } from "./synth.js";
+
+const config = loadEnvironmentConfig("staging-eks");
+const eks = config.eks as NonNullable<typeof config.eks>;
+const ROLE = "arn:aws:iam::111122223333:role/proxy-irsa";
+const SECRET = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:informix-AbCdEf";
+const manifests = buildKubernetesManifests({
+  config,
+  eks,
+  image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/informix-grpc-proxy@sha256:abc",
+  informixHost: "informix.staging.internal",
+  roleArn: ROLE,
+  informixSecretArn: SECRET,
+});
+// biome-ignore lint/suspicious/noExplicitAny: test reads deep into plain JSON objects
+const byKind = (kind: string) => manifests.find((m) => m.kind === kind) as any;
+
+describe("Kubernetes manifests", () => {
+  it("probes readiness over gRPC health and liveness over /healthz", () => {
+    const container = byKind("Deployment").spec.template.spec.containers[0];
+    expect(container.readinessProbe.grpc).toEqual({ port: 50051 });
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: 9090 });
+    expect(container.startupProbe.grpc).toEqual({ port: 50051 });
+  });
+
+  it("sets requests and limits and runs non-root on a read-only root filesystem", () => {
+    const pod = byKind("Deployment").spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.resources).toEqual({
+      requests: { cpu: "250m", memory: "512Mi" },
+      limits: { cpu: "1", memory: "1Gi" },
+    });
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
+
+  it("gives pods more time to stop than the proxy drains", () => {
+    expect(byKind("Deployment").spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(30);
+  });
+
+  it("scales with an HPA and protects availability with a PDB", () => {
+    expect(byKind("HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+    expect(byKind("PodDisruptionBudget").spec.minAvailable).toBe(1);
+  });
+
+  it("binds the service account to the IRSA role and mounts secrets as files, not values", () => {
+    expect(byKind("ServiceAccount").metadata.annotations).toEqual({ "eks.amazonaws.com/role-arn": ROLE });
+    expect(JSON.stringify(byKind("SecretProviderClass").spec)).toContain(SECRET);
+    const configYaml = byKind("ConfigMap").data["config.yaml"] as string;
+    expect(configYaml).toContain("file: /var/run/secrets/informix-grpc-proxy/informix-password");
+    expect(JSON.stringify(byKind("Deployment"))).not.toMatch(/secretKeyRef|INFORMIX_PASSWORD/);
+  });
+
+  it("exposes gRPC through an internal NLB that checks /readyz", () => {
+    const service = byKind("Service");
+    expect(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internal");
+    expect(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"]).toBe(
+      "/readyz",
+    );
+  });
+
+  it("writes the same objects as plain YAML for kubectl or Argo CD", () => {
+    const script = fileURLToPath(new URL("../bin/write-k8s-manifests.ts", import.meta.url));
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        script,
+        "--env",
+        "staging-eks",
+        "--image",
+        "repo@sha256:abc",
+        "--role-arn",
+        ROLE,
+        "--secret-arn",
+        SECRET,
+      ],
+      { encoding: "utf8", cwd: fileURLToPath(new URL("..", import.meta.url)) },
+    );
+    const kinds = parseAllDocuments(out).map((d) => (d.toJS() as KubernetesObject).kind);
+    expect(kinds).toEqual(manifests.map((m) => m.kind));
+  });
+});
+
+describe("EKS stack", () => {
+  let env: SynthesizedEnvironment;
+  beforeAll(() => {
+    env = synthesize("staging-eks");
+  });
+
+  it("has no Fargate service, and applies the manifests through the kubectl provider", () => {
+    expect(env.stacks.service).toBeUndefined();
+    const t = env.template("eksService");
+    t.hasResourceProperties("Custom::AWSCDK-EKS-KubernetesResource", { Overwrite: true, Manifest: Match.anyValue() });
+  });
+
+  it("lets only the proxy's service account assume the IRSA role", () => {
+    const t = env.template("eksService");
+    const roles = Object.values(t.findResources("AWS::IAM::Role")).filter((r) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("AssumeRoleWithWebIdentity"),
+    );
+    expect(roles).toHaveLength(1);
+    const conditions = Object.values(t.findResources("Custom::AWSCDKCfnJson")).map((r) =>
+      JSON.stringify(r.Properties.Value),
+    );
+    expect(conditions.join()).toContain("system:serviceaccount:informix-grpc-proxy:informix-grpc-proxy");
+  });
+});
