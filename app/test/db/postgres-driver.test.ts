@@ -155,4 +155,12 @@ describe("postgres driver", () => {
       await demoDb.drop();
     }
   });
+
+  it("reports errors raised while opening a cursor or reading a capped result, and stays usable", async () => {
+    await expect(conn.openCursor({ sql: "SELECT * FROM no_such_table" }, [], {})).rejects.toMatchObject({ kind: "undefined_object", sqlstate: "42P01" });
+    await expect(conn.execute({ sql: "SELECT 1/0" }, [], { maxRows: 5 })).rejects.toMatchObject({ kind: "invalid_statement", sqlstate: "22012" });
+    await expect(conn.execute({ sql: "SELECT ?::int" }, [{ kind: "string", value: "not a number" }], {})).rejects.toMatchObject({ kind: "invalid_statement" });
+    const ok = await conn.execute({ sql: "SELECT 2 AS two" }, [], { maxRows: 5 });
+    expect(ok.rows).toEqual([[{ kind: "int64", value: 2n }]]);
+  });
 });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { SqliteDatabaseConfig } from "../../src/config/schema.js";
 import { PoolConfig } from "../../src/config/schema.js";
 import { DEMO_TABLES, demoRows } from "../../src/db/demo/index.js";
-import { createSqliteDriver } from "../../src/db/drivers/sqlite/index.js";
+import { createSqliteDriver, SqliteConnection } from "../../src/db/drivers/sqlite/index.js";
 import { DbError } from "../../src/db/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "igp-sqlite-"));
@@ -17,7 +17,7 @@ function config(overrides: Partial<SqliteDatabaseConfig>): SqliteDatabaseConfig 
 
 describe("sqlite driver", () => {
   it("creates and fills the demo database on first connect, once", async () => {
-    const path = join(dir, "demo.db");
+    const path = join(dir, "nested", "dir", "demo.db");
     const driver = createSqliteDriver(config({ path, demo: true }));
     expect(existsSync(path)).toBe(false);
     const [a, b] = await Promise.all([driver.connect(), driver.connect()]);
@@ -123,5 +123,19 @@ describe("sqlite driver", () => {
     await expect(c.execute({ sql: "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = 1; DELETE FROM t WHERE x = 2; END" }, [], {})).resolves.toBeDefined();
     await expect(c.execute({ sql: "CREATE TABLE t (x INTEGER)" }, [], {})).rejects.toMatchObject({ kind: "invalid_statement" });
     await c.close();
+  });
+
+  it("maps a write lock held by another connection to conflict", async () => {
+    const path = join(dir, "locked.db");
+    const a = new SqliteConnection({ path, readOnly: false, busyTimeoutMs: 20 });
+    const b = new SqliteConnection({ path, readOnly: false, busyTimeoutMs: 20 });
+    await a.execute({ sql: "CREATE TABLE t (x INTEGER)" }, [], {});
+    await a.begin("serializable", false);
+    await a.execute({ sql: "INSERT INTO t VALUES (1)" }, [], {});
+    await expect(b.execute({ sql: "INSERT INTO t VALUES (2)" }, [], {})).rejects.toMatchObject({ kind: "conflict" });
+    await a.commit();
+    await expect(b.execute({ sql: "INSERT INTO t VALUES (2)" }, [], {})).resolves.toMatchObject({ rowsAffected: 1 });
+    await a.close();
+    await b.close();
   });
 });

@@ -1,7 +1,8 @@
 // The embedded SQLite driver on Node's built-in node:sqlite (no native build). With demo: true a missing
 // database file is created and filled with the demo schema on the first connect.
 import { existsSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { Logger } from "pino";
 import type { SqliteDatabaseConfig } from "../../../config/schema.js";
@@ -20,6 +21,7 @@ export function createSqliteDriver(config: SqliteDatabaseConfig, deps: { logger?
   async function ensureDemoFile(): Promise<void> {
     if (!config.demo || config.path === IN_MEMORY || existsSync(config.path)) return;
     // Built under a temporary name and renamed: a crash midway never leaves a half-filled demo file.
+    await mkdir(dirname(config.path), { recursive: true });
     const building = `${config.path}.building-${process.pid}`;
     await rm(building, { force: true });
     const db = new DatabaseSync(building);
