@@ -56,8 +56,14 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
     onLog: (message: unknown) => log(String(message)),
     onError: (message: unknown) => log(`[error] ${String(message)}`),
   });
-  await server.initialise();
-  await server.start();
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => {});
+    await rm(dataRoot, { recursive: true, force: true });
+    throw error;
+  }
   return {
     info: { host: "127.0.0.1", port, user: "postgres", password, database: "postgres" },
     async stop() {
