@@ -41,7 +41,11 @@ describe("decodeColtype", () => {
     expect(decodeColtype(41, 1, { id: 5 }).nativeType).toBe("BOOLEAN");
     expect(decodeColtype(41, 1, { id: 5 }).portable).toBe("bool");
     expect(decodeColtype(41, 72, { name: "blob" })).toMatchObject({ nativeType: "BLOB", portable: "bytes" });
-    expect(decodeColtype(297, 72, { id: 11 })).toMatchObject({ nativeType: "CLOB", portable: "string", nullable: false });
+    expect(decodeColtype(297, 72, { id: 11 })).toMatchObject({
+      nativeType: "CLOB",
+      portable: "string",
+      nullable: false,
+    });
     expect(decodeColtype(40, 2048, { id: 1 })).toMatchObject({ nativeType: "LVARCHAR(2048)", portable: "string" });
     expect(decodeColtype(41, 8, { name: "mytype" })).toMatchObject({ nativeType: "MYTYPE", portable: "unknown" });
   });

@@ -15,10 +15,15 @@ describe("CLI connection string", () => {
   });
 
   it("adds SSL and option keywords such as CurrentSchema", () => {
-    const cs = buildConnectionString(config({ protocol: "SSL", port: 9091, options: { CurrentSchema: "app", ConnectTimeout: "5" } }), {
-      user: "svc",
-    });
-    expect(cs.value).toBe("DATABASE=stores;HOSTNAME=ifx.internal;PORT=9091;PROTOCOL=SSL;UID=svc;CurrentSchema=app;ConnectTimeout=5;");
+    const cs = buildConnectionString(
+      config({ protocol: "SSL", port: 9091, options: { CurrentSchema: "app", ConnectTimeout: "5" } }),
+      {
+        user: "svc",
+      },
+    );
+    expect(cs.value).toBe(
+      "DATABASE=stores;HOSTNAME=ifx.internal;PORT=9091;PROTOCOL=SSL;UID=svc;CurrentSchema=app;ConnectTimeout=5;",
+    );
     expect(cs.redacted).toBe(cs.value);
   });
 

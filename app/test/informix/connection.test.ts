@@ -11,7 +11,11 @@ import { column, ScriptedIbmDbNoServer } from "./ibm-db-double.js";
 const silent = pino({ level: "silent" });
 
 function connectionOn(double: ScriptedIbmDbNoServer): InformixConnection {
-  return new InformixConnection(double.module(async () => double.database()), double.database(), silent);
+  return new InformixConnection(
+    double.module(async () => double.database()),
+    double.database(),
+    silent,
+  );
 }
 
 describe("InformixConnection over a scripted ibm_db (no server here)", () => {
@@ -55,11 +59,12 @@ describe("InformixConnection over a scripted ibm_db (no server here)", () => {
   it("re-fetches wide DECIMAL columns as text, once per SQL text", async () => {
     const sql = "SELECT id, amount FROM ledger WHERE id = ?";
     const wrapped = `SELECT q.c1, q.c2::LVARCHAR FROM (${sql}) AS q(c1, c2)`;
-    const columns = [column("id", SqlType.BIGINT, "BIGINT", 19), column("amount", SqlType.DECIMAL, "DECIMAL", 32, 10)];
+    const id = column("id", SqlType.BIGINT, "BIGINT", 19);
+    const columns = [id, column("amount", SqlType.DECIMAL, "DECIMAL", 32, 10)];
     const double = new ScriptedIbmDbNoServer()
-      .answer(sql, { columns, rows: [["1", 1.2345678901234567e21]] })
+      .answer(sql, { columns, rows: [["1", 1.2345678901234568e21]] })
       .answer(wrapped, {
-        columns: [columns[0]!, column("c2", SqlType.VARCHAR, "LVARCHAR", 2048)],
+        columns: [id, column("c2", SqlType.VARCHAR, "LVARCHAR", 2048)],
         rows: [["9223372036854775807", "1234567890123456789012.0123456789"]],
       });
     const connection = connectionOn(double);
@@ -105,14 +110,20 @@ describe("InformixConnection over a scripted ibm_db (no server here)", () => {
   });
 
   it("maps database errors and retires the connection when the link is gone", async () => {
-    const tableMissing = Object.assign(new Error("[IBM][CLI Driver][IDS/UNIX64] The specified table (nosuch) is not in the database. SQLSTATE=42S02"), {
-      sqlcode: -206,
-      sqlstate: "42S02",
-    });
-    const linkDown = Object.assign(new Error("[IBM][CLI Driver] SQL30081N  A communication error has been detected. SQLSTATE=08001"), {
-      sqlcode: -30081,
-      sqlstate: "08001",
-    });
+    const tableMissing = Object.assign(
+      new Error("[IBM][CLI Driver][IDS/UNIX64] The specified table (nosuch) is not in the database. SQLSTATE=42S02"),
+      {
+        sqlcode: -206,
+        sqlstate: "42S02",
+      },
+    );
+    const linkDown = Object.assign(
+      new Error("[IBM][CLI Driver] SQL30081N  A communication error has been detected. SQLSTATE=08001"),
+      {
+        sqlcode: -30081,
+        sqlstate: "08001",
+      },
+    );
     const double = new ScriptedIbmDbNoServer()
       .answer("SELECT * FROM nosuch", { error: tableMissing })
       .answer(VALIDATION_QUERY, { error: linkDown });
@@ -176,25 +187,25 @@ describe("InformixDriver.connect", () => {
     const module = double.module(async (connectionString) => {
       seen.push(connectionString);
       if (seen.length === 1) {
-        throw Object.assign(new Error("[IBM][CLI Driver][IDS/UNIX64] Incorrect password or user is not known. SQLSTATE=28000"), {
-          sqlcode: -951,
-          sqlstate: "28000",
-        });
+        throw Object.assign(
+          new Error("[IBM][CLI Driver][IDS/UNIX64] Incorrect password or user is not known. SQLSTATE=28000"),
+          {
+            sqlcode: -951,
+            sqlstate: "28000",
+          },
+        );
       }
       return double.database();
     });
     const refreshes: boolean[] = [];
-    const driver = new InformixDriver(
-      InformixDatabase.parse({ driver: "informix", host: "db", database: "stores" }),
-      {
-        ibmdb: module,
-        logger,
-        credentials: async (forceRefresh) => {
-          refreshes.push(forceRefresh);
-          return { user: "informix", password: forceRefresh ? "new-Secret" : "old-Secret" };
-        },
+    const driver = new InformixDriver(InformixDatabase.parse({ driver: "informix", host: "db", database: "stores" }), {
+      ibmdb: module,
+      logger,
+      credentials: async (forceRefresh) => {
+        refreshes.push(forceRefresh);
+        return { user: "informix", password: forceRefresh ? "new-Secret" : "old-Secret" };
       },
-    );
+    });
     const connection = await driver.connect();
     expect(connection.driver).toBe("informix");
     expect(refreshes).toEqual([false, true]);
@@ -208,10 +219,15 @@ describe("InformixDriver.connect", () => {
     const double = new ScriptedIbmDbNoServer();
     const driver = new InformixDriver(InformixDatabase.parse({ driver: "informix", host: "db", database: "stores" }), {
       ibmdb: double.module(async () => {
-        throw Object.assign(new Error("[IBM][CLI Driver] SQL1013N  The database alias name or database name could not be found. SQLSTATE=42705"), {
-          sqlcode: -1013,
-          sqlstate: "42705",
-        });
+        throw Object.assign(
+          new Error(
+            "[IBM][CLI Driver] SQL1013N  The database alias name or database name could not be found. SQLSTATE=42705",
+          ),
+          {
+            sqlcode: -1013,
+            sqlstate: "42705",
+          },
+        );
       }),
       logger: silent,
       credentials: async () => undefined,

@@ -14,9 +14,19 @@ describe("Informix error mapping", () => {
     [-201, "42000", "A syntax error has occurred.", "invalid_statement"],
     [-206, "42S02", "The specified table (nosuch) is not in the database.", "undefined_object"],
     [-217, "42S22", "Column (nosuch) not found in any table in the query (or SLV is undefined).", "undefined_object"],
-    [-239, "23000", "Could not insert new row - duplicate value in a UNIQUE INDEX column (Unique Index:u1).", "unique_violation"],
+    [
+      -239,
+      "23000",
+      "Could not insert new row - duplicate value in a UNIQUE INDEX column (Unique Index:u1).",
+      "unique_violation",
+    ],
     [-268, "23000", "Unique constraint (informix.u101_1) violated.", "unique_violation"],
-    [-691, "23000", "Missing key in referenced table for referential constraint (informix.r102_2).", "constraint_violation"],
+    [
+      -691,
+      "23000",
+      "Missing key in referenced table for referential constraint (informix.r102_2).",
+      "constraint_violation",
+    ],
     [-692, "23000", "Key value for constraint (informix.u101_1) is still being referenced.", "constraint_violation"],
     [-703, "23000", "Primary key on table (t) has a field with a null key value.", "constraint_violation"],
     [-530, "23000", "Check constraint (informix.c1) failed.", "constraint_violation"],
@@ -25,7 +35,12 @@ describe("Informix error mapping", () => {
     [-143, "IX000", "ISAM error: deadlock detected.", "conflict"],
     [-908, "08001", "Attempt to connect to database server (ol_informix1410) failed.", "unavailable"],
     [-25580, "08S01", "System error occurred in network function.", "unavailable"],
-    [-951, "28000", "Incorrect password or user informix@host is not known on the database server.", "authentication_failed"],
+    [
+      -951,
+      "28000",
+      "Incorrect password or user informix@host is not known on the database server.",
+      "authentication_failed",
+    ],
     [-387, "28000", "No connect permission.", "authentication_failed"],
     [-213, "IX000", "Statement interrupted by user.", "timeout"],
     [-255, "25000", "Not in transaction.", "transaction_state"],
@@ -54,12 +69,26 @@ describe("Informix error mapping", () => {
   });
 
   it("falls back to the SQLSTATE class, reads the older `state` field, and splits -271 by its ISAM reason", () => {
-    expect(toDbError({ sqlcode: -99, state: "08S01", message: "[IBM][CLI Driver] link down" }).kind).toBe("unavailable");
+    expect(toDbError({ sqlcode: -99, state: "08S01", message: "[IBM][CLI Driver] link down" }).kind).toBe(
+      "unavailable",
+    );
     expect(toDbError({ sqlcode: -99, sqlstate: "HYT00", message: "timeout expired" }).kind).toBe("timeout");
     expect(toDbError({ sqlcode: -99, sqlstate: "40001", message: "x" }).kind).toBe("conflict");
     expect(toDbError({ sqlcode: -99, sqlstate: "28000", message: "x" }).kind).toBe("authentication_failed");
-    expect(toDbError({ sqlcode: -271, sqlstate: "IX000", message: "Could not insert new row into the table. ISAM error: duplicate value for a record with unique key." }).kind).toBe("unique_violation");
-    expect(toDbError({ sqlcode: -271, sqlstate: "IX000", message: "Could not insert new row into the table. ISAM error: record is locked." }).kind).toBe("conflict");
+    expect(
+      toDbError({
+        sqlcode: -271,
+        sqlstate: "IX000",
+        message: "Could not insert new row into the table. ISAM error: duplicate value for a record with unique key.",
+      }).kind,
+    ).toBe("unique_violation");
+    expect(
+      toDbError({
+        sqlcode: -271,
+        sqlstate: "IX000",
+        message: "Could not insert new row into the table. ISAM error: record is locked.",
+      }).kind,
+    ).toBe("conflict");
     expect(toDbError({ sqlcode: -12345, sqlstate: "IX000", message: "something odd" }).kind).toBe("internal");
   });
 
@@ -71,7 +100,11 @@ describe("Informix error mapping", () => {
   });
 
   it("strips every bracketed driver prefix and the SQLSTATE suffix", () => {
-    expect(cleanMessage("[IBM][CLI Driver][IDS/LINUX64] Not in transaction. SQLSTATE=25000")).toBe("Not in transaction.");
-    expect(cleanMessage("[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003")).toBe("CLI0106E Connection is closed.");
+    expect(cleanMessage("[IBM][CLI Driver][IDS/LINUX64] Not in transaction. SQLSTATE=25000")).toBe(
+      "Not in transaction.",
+    );
+    expect(cleanMessage("[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003")).toBe(
+      "CLI0106E Connection is closed.",
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { isRewritableQuery, RewriteCache, textFetchColumns, wrapForTextFetch } from "../../src/db/drivers/informix/exact-decimal.js";
+import {
+  isRewritableQuery,
+  RewriteCache,
+  textFetchColumns,
+  wrapForTextFetch,
+} from "../../src/db/drivers/informix/exact-decimal.js";
 import type { IbmDbColumnMetadata } from "../../src/db/drivers/informix/ibm-db-api.js";
 
 const m = (type: number, precision: number): IbmDbColumnMetadata => ({

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { DbError } from "../../src/db/errors.js";
 import { describeLoadFailure, IBM_DB_INSTALL_HELP, loadIbmDb } from "../../src/db/drivers/informix/loader.js";
+import { DbError } from "../../src/db/errors.js";
 
 describe("ibm_db loader", () => {
   it("turns a missing package into DbError(unsupported) that says exactly what to install", async () => {
@@ -27,7 +27,9 @@ describe("ibm_db loader", () => {
       ),
     ).toMatch(/built for another Node\.js version \(this is v\d+/);
     expect(describeLoadFailure(new Error("Could not locate the bindings file. Tried: ..."))).toMatch(/never built/);
-    expect(describeLoadFailure(new Error("libdb2.so.1: cannot open shared object file"))).toMatch(/CLI driver libraries/);
+    expect(describeLoadFailure(new Error("libdb2.so.1: cannot open shared object file"))).toMatch(
+      /CLI driver libraries/,
+    );
   });
 
   it("rejects a module that does not look like ibm_db", async () => {

@@ -92,7 +92,10 @@ describe("ibm_db cells -> SqlValue", () => {
     expect(toSqlValue(null, col(meta(SqlType.INTEGER, "INTEGER")))).toEqual({ kind: "null" });
     expect(toSqlValue(7, col(meta(SqlType.SMALLINT, "SMALLINT")))).toEqual({ kind: "int64", value: 7n });
     expect(toSqlValue(1.5, col(meta(SqlType.DOUBLE, "DOUBLE")))).toEqual({ kind: "double", value: 1.5 });
-    expect(toSqlValue("2024-02-29", col(meta(SqlType.TYPE_DATE, "DATE")))).toEqual({ kind: "date", value: "2024-02-29" });
+    expect(toSqlValue("2024-02-29", col(meta(SqlType.TYPE_DATE, "DATE")))).toEqual({
+      kind: "date",
+      value: "2024-02-29",
+    });
     expect(toSqlValue("t", col(meta(SqlType.BOOLEAN, "BOOLEAN")))).toEqual({ kind: "bool", value: true });
     expect(toSqlValue("0", col(meta(SqlType.BOOLEAN, "BOOLEAN")))).toEqual({ kind: "bool", value: false });
     expect(toSqlValue(true, col(meta(SqlType.BIT, "BIT")))).toEqual({ kind: "bool", value: true });

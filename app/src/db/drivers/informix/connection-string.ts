@@ -40,7 +40,10 @@ export function quoteCliValue(keyword: string, value: string): string {
   return `{${value}}`;
 }
 
-export function buildConnectionString(config: InformixDatabaseConfig, credentials: CliCredentials): CliConnectionString {
+export function buildConnectionString(
+  config: InformixDatabaseConfig,
+  credentials: CliCredentials,
+): CliConnectionString {
   const pairs: Array<[string, string]> = [
     ["DATABASE", config.database],
     ["HOSTNAME", config.host],

@@ -4,8 +4,8 @@
 // interrupted in the server: the call is abandoned, the connection is marked broken and the pool closes
 // it, which ends the session and with it the statement in the database.
 import type { Logger } from "pino";
-import { SqlSyntaxError } from "../../../sql/tokenizer.js";
 import { countPlaceholders } from "../../../sql/placeholders.js";
+import { SqlSyntaxError } from "../../../sql/tokenizer.js";
 import type {
   Connection,
   Cursor,
@@ -282,12 +282,14 @@ export class InformixConnection implements Connection {
 
   private preparedHandle(statement: PreparedStatement): IbmDbStatement {
     const entry = this.prepared.get(statement.id);
-    if (!entry) throw new DbError("invalid_statement", `prepared statement ${statement.id} is not open on this connection`);
+    if (!entry)
+      throw new DbError("invalid_statement", `prepared statement ${statement.id} is not open on this connection`);
     return entry.handle;
   }
 
   private assertUsable(): void {
-    if (this.isBroken) throw new DbError("unavailable", "the Informix connection is closed", { connectionBroken: true });
+    if (this.isBroken)
+      throw new DbError("unavailable", "the Informix connection is closed", { connectionBroken: true });
   }
 
   /**
@@ -306,7 +308,10 @@ export class InformixConnection implements Connection {
       const onAbort = () => {
         this.isBroken = true;
         running.catch(() => undefined);
-        this.logger.warn({ connection: this.id }, "informix statement aborted; connection retired (ibm_db cannot cancel)");
+        this.logger.warn(
+          { connection: this.id },
+          "informix statement aborted; connection retired (ibm_db cannot cancel)",
+        );
         reject(cancelled());
       };
       signal.addEventListener("abort", onAbort, { once: true });
@@ -325,9 +330,13 @@ export class InformixConnection implements Connection {
 }
 
 function cancelled(): DbError {
-  return new DbError("timeout", "statement cancelled (deadline or client cancel); the Informix connection was retired", {
-    connectionBroken: true,
-  });
+  return new DbError(
+    "timeout",
+    "statement cancelled (deadline or client cancel); the Informix connection was retired",
+    {
+      connectionBroken: true,
+    },
+  );
 }
 
 function unwrapResult(value: IbmDbResult | [IbmDbResult, unknown[]]): IbmDbResult {

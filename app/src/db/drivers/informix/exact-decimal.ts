@@ -23,7 +23,12 @@ export function isRewritableQuery(sql: string): boolean {
 function stripLeadingNoise(sql: string): string {
   let rest = sql;
   for (;;) {
-    const next = rest.replace(/^\s+/, "").replace(/^--[^\n]*\n?/, "").replace(/^\/\*[\s\S]*?\*\//, "").replace(/^\{[^}]*\}/, "").replace(/^\(/, "");
+    const next = rest
+      .replace(/^\s+/, "")
+      .replace(/^--[^\n]*\n?/, "")
+      .replace(/^\/\*[\s\S]*?\*\//, "")
+      .replace(/^\{[^}]*\}/, "")
+      .replace(/^\(/, "");
     if (next === rest) return rest;
     rest = next;
   }

@@ -34,7 +34,10 @@ export function describeTableQueries(schema: string | undefined, table: string) 
     params.push(text(schema));
   }
   return {
-    table: { sql: `SELECT tabid, TRIM(owner), TRIM(tabname), tabtype FROM systables WHERE ${where} ORDER BY 2`, params },
+    table: {
+      sql: `SELECT tabid, TRIM(owner), TRIM(tabname), tabtype FROM systables WHERE ${where} ORDER BY 2`,
+      params,
+    },
     columns:
       "SELECT TRIM(c.colname), c.colno, c.coltype, c.collength, c.extended_id, TRIM(x.name) " +
       "FROM syscolumns c LEFT OUTER JOIN sysxtdtypes x ON x.extended_id = c.extended_id AND c.extended_id > 0 " +

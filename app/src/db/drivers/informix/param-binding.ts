@@ -73,9 +73,10 @@ function checkedDecimal(text: string, position: number): string {
  *    would truncate it silently; round in the client, or send at most 5 digits.
  */
 export function informixDatetimeLiteral(iso: string, position: number): string {
-  const match = /^(?:(\d{4}-\d{2}-\d{2})(?:[T ]|$))?(?:(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
-    iso.trim(),
-  );
+  const match =
+    /^(?:(\d{4}-\d{2}-\d{2})(?:[T ]|$))?(?:(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+      iso.trim(),
+    );
   if (!match || (!match[1] && !match[2])) {
     throw invalid(position, "a timestamp must be ISO-8601 local date-time text, e.g. 2024-01-31T12:34:56.12345");
   }

@@ -112,7 +112,8 @@ export function columnInfoOf(meta: IbmDbColumnMetadata): ColumnInfo {
   const precision = Math.max(0, meta.SQL_DESC_PRECISION);
   const scale = Math.max(0, meta.SQL_DESC_SCALE);
   let nativeType = typeName;
-  if (type === "decimal" && meta.SQL_DESC_CONSIZE_TYPE !== SqlType.DECFLOAT) nativeType = `${typeName}(${precision},${scale})`;
+  if (type === "decimal" && meta.SQL_DESC_CONSIZE_TYPE !== SqlType.DECFLOAT)
+    nativeType = `${typeName}(${precision},${scale})`;
   else if (type === "string" && /CHAR$/.test(typeName) && meta.SQL_DESC_LENGTH > 0) {
     nativeType = `${typeName}(${meta.SQL_DESC_LENGTH})`;
   }
@@ -146,7 +147,8 @@ export function toSqlValue(cell: IbmDbCell | undefined, column: ColumnInfo): Sql
     case "interval":
       return { kind: "interval", value: String(cell).trim() };
     case "bytes":
-      if (Buffer.isBuffer(cell)) return { kind: "bytes", value: new Uint8Array(cell.buffer, cell.byteOffset, cell.length) };
+      if (Buffer.isBuffer(cell))
+        return { kind: "bytes", value: new Uint8Array(cell.buffer, cell.byteOffset, cell.length) };
       throw conversionError(column, "binary data did not arrive as a Buffer");
     default:
       // CHAR keeps its blank padding exactly as the database returns it.
@@ -185,7 +187,10 @@ function toBool(cell: IbmDbCell, column: ColumnInfo): boolean {
  * scale). From a double (only columns of precision <= 15, where the double is exact): printed with the
  * column's scale, or the shortest round-trip form for a floating DECIMAL(p).
  */
-export function toDecimalText(cell: IbmDbCell, column: Pick<ColumnInfo, "name" | "nativeType" | "precision" | "scale">): string {
+export function toDecimalText(
+  cell: IbmDbCell,
+  column: Pick<ColumnInfo, "name" | "nativeType" | "precision" | "scale">,
+): string {
   if (typeof cell === "number") {
     if (!Number.isFinite(cell)) throw new DbError("internal", `Informix column ${column.name}: non-finite decimal`);
     if (!(column.precision > 0 && column.precision <= DOUBLE_EXACT_DIGITS)) {
@@ -201,7 +206,10 @@ export function toDecimalText(cell: IbmDbCell, column: Pick<ColumnInfo, "name" |
 }
 
 export function normalizeDecimalText(raw: string): string {
-  let text = raw.trim().replace(/^[^\d+\-.,]+/, "").replace(/[^\d.,]+$/, (m) => (/^[eE]/.test(m) ? m : ""));
+  let text = raw
+    .trim()
+    .replace(/^[^\d+\-.,]+/, "")
+    .replace(/[^\d.,]+$/, (m) => (/^[eE]/.test(m) ? m : ""));
   if (!text.includes(".") && /^[+-]?\d*,\d+$/.test(text)) text = text.replace(",", ".");
   const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!match || (match[2] === "" && (match[3] ?? "") === "")) {
