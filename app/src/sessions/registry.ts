@@ -113,8 +113,8 @@ export class SessionRegistry {
     const cutoff = this.now() - this.options.config.idleTimeoutMs;
     const idle = [...this.sessions.values()].filter((s) => !s.busy && s.lastUsedAt <= cutoff);
     for (const session of idle) {
-      await this.closeSession(session, "expired");
       this.options.onExpired?.();
+      await this.closeSession(session, "expired");
     }
     return idle.length;
   }

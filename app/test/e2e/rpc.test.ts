@@ -87,7 +87,7 @@ describe.each(DRIVERS)("SqlService on %s", (driver) => {
     });
     expect(response.totalRowsAffected).toBe(3n);
     expect(response.failedCount).toBe(0);
-    const check = await execute("SELECT count(*) FROM inventory_movements WHERE movement_id >= 900001");
+    const check = await execute("SELECT count(*) FROM inventory_movements WHERE movement_id IN (900001, 900002, 900003)");
     expect(Number(plain(check.rows[0]?.values[0]))).toBe(3);
   });
 

@@ -12,7 +12,7 @@ import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 const require = createRequire(import.meta.url);
 
 function loadClient(protoFile: string, includeDir: string, path: string[], address: string): Client {
-  const definition = loadPackageDefinition(loadSync(protoFile, { includeDirs: [includeDir], keepCase: true, longs: String }));
+  const definition = loadPackageDefinition(loadSync(protoFile, { includeDirs: [includeDir], keepCase: true, longs: String, enums: String }));
   let node: unknown = definition;
   for (const part of path) node = (node as Record<string, unknown>)[part];
   const Ctor = node as new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;

@@ -9,8 +9,9 @@ import {
 import type { Value } from "../../src/gen/informix/proxy/v1/values.js";
 import { decodeStatusDetails } from "../../src/server/status-details.js";
 
+/** Each client gets its own connection (a local subchannel pool), so two clients are two peers. */
 export function newClient(address: string): SqlServiceClient {
-  return new SqlServiceClient(address, credentials.createInsecure());
+  return new SqlServiceClient(address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
 }
 
 type UnaryMethod<Req, Res> = (

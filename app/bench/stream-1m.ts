@@ -1,0 +1,133 @@
+// Benchmark: a 1,000,000-row ExecuteStream through the proxy (a separate process, built from app/dist) against
+// embedded PostgreSQL, beside a direct pg-cursor read of the same rows in a child process of its own.
+// Prints rows/s and peak RSS (VmHWM) of each. Run: npm run bench:stream -w app [-- rows]
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { credentials } from "@grpc/grpc-js";
+import { SqlServiceClient, type ExecuteStreamResponse } from "../src/gen/informix/proxy/v1/sql_service.js";
+import { startEmbeddedPostgres } from "./driver-embedded-postgres.js";
+
+const ROWS = Number.parseInt(process.argv[2] ?? "1000000", 10);
+const FETCH_SIZE = 1000;
+const QUERY = "SELECT id, label, amount, created_at FROM bench_rows ORDER BY id";
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? "0");
+  return kb / 1024;
+}
+
+async function runChild(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`child exited ${code}`))));
+  });
+}
+
+async function main() {
+  const postgres = await startEmbeddedPostgres();
+  const dir = mkdtempSync(join(tmpdir(), "igp-bench-"));
+  try {
+    const { info } = postgres;
+    const admin = new pg.Client({ ...info });
+    await admin.connect();
+    await admin.query("DROP TABLE IF EXISTS bench_rows");
+    await admin.query(
+      `CREATE TABLE bench_rows AS SELECT i::bigint AS id, md5(i::text) AS label, (i * 1.25)::numeric(14,2) AS amount,
+       timestamp '2026-01-01' + i * interval '1 second' AS created_at FROM generate_series(1, ${ROWS}) i`,
+    );
+    await admin.query("ALTER TABLE bench_rows ADD PRIMARY KEY (id)");
+    await admin.end();
+    const pgEnv = { BENCH_PG: JSON.stringify(info), BENCH_QUERY: QUERY, BENCH_FETCH: String(FETCH_SIZE) };
+
+    // Baseline: the same query read directly with pg-cursor, in its own process.
+    const direct = JSON.parse(
+      await runChild(["--import", "tsx", join(here, "direct-cursor-read.ts")], pgEnv),
+    ) as { rows: number; seconds: number; peakRssMb: number };
+
+    // The proxy in its own process, so its RSS is measured alone.
+    const config = join(dir, "proxy.yaml");
+    writeFileSync(
+      config,
+      [
+        "server: { host: 127.0.0.1, grpcPort: 0, httpPort: 0 }",
+        "logging: { level: warn }",
+        "limits: { statementTimeoutMs: 0, maxStatementTimeoutMs: 0 }",
+        "databases:",
+        "  bench:",
+        "    driver: postgres",
+        `    host: ${info.host}`,
+        `    port: ${info.port}`,
+        `    database: ${info.database}`,
+        `    user: ${info.user}`,
+        "    password: { env: BENCH_PG_PASSWORD }",
+      ].join("\n"),
+    );
+    const proxy = spawn(process.execPath, [join(here, "..", "dist", "main.js"), "serve", "--config", config], {
+      env: { ...process.env, BENCH_PG_PASSWORD: info.password, PROXY__LOGGING__LEVEL: "info" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let buffer = "";
+      proxy.stdout.on("data", (c: Buffer) => {
+        buffer += c.toString();
+        const match = /"grpcPort":(\d+)/.exec(buffer);
+        if (match) resolve(Number(match[1]));
+      });
+      proxy.on("exit", () => reject(new Error(`proxy exited: ${buffer}`)));
+    });
+    const baselineRss = peakRssMb(proxy.pid as number);
+    const client = new SqlServiceClient(`127.0.0.1:${port}`, credentials.createInsecure(), {
+      "grpc.max_receive_message_length": 64 * 1024 * 1024,
+    });
+    const started = process.hrtime.bigint();
+    let rows = 0;
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.executeStream({
+        database: "",
+        sessionId: "",
+        sql: QUERY,
+        statementId: "",
+        params: [],
+        fetchSize: FETCH_SIZE,
+        timeoutMs: 0,
+      });
+      stream.on("data", (m: ExecuteStreamResponse) => {
+        if (m.payload?.$case === "batch") rows += m.payload.value.rows.length;
+      });
+      stream.on("error", reject);
+      stream.on("end", resolve);
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const proxyPeak = peakRssMb(proxy.pid as number);
+    client.close();
+    proxy.kill("SIGTERM");
+    await new Promise((r) => proxy.once("exit", r));
+
+    const line = (name: string, r: number, s: number, rss: number) =>
+      `${name.padEnd(34)} ${String(r).padStart(9)} rows ${s.toFixed(2).padStart(7)} s ${Math.round(r / s)
+        .toString()
+        .padStart(9)} rows/s  peak RSS ${rss.toFixed(1).padStart(7)} MB`;
+    console.log(`ExecuteStream benchmark, ${ROWS} rows, fetch size ${FETCH_SIZE}, PostgreSQL ${info.host}:${info.port}`);
+    console.log(line("direct pg-cursor (baseline)", direct.rows, direct.seconds, direct.peakRssMb));
+    console.log(line("proxy ExecuteStream (gRPC loopback)", rows, seconds, proxyPeak));
+    console.log(`proxy RSS after start-up ${baselineRss.toFixed(1)} MB; limit for the 1M-row stream: 200 MB`);
+    if (rows !== ROWS || direct.rows !== ROWS) throw new Error(`row count mismatch: proxy ${rows}, direct ${direct.rows}`);
+    if (proxyPeak >= 200) {
+      console.log("FAIL: proxy peak RSS above 200 MB");
+      process.exitCode = 1;
+    }
+  } finally {
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
