@@ -14,7 +14,7 @@ import { PoolConfig } from "../src/config/schema.js";
 import { createPostgresDriver } from "../src/db/drivers/postgres/index.js";
 import { type PostgresServerInfo, startEmbeddedPostgres } from "./driver-embedded-postgres.js";
 
-export { startEmbeddedPostgres, type PostgresServerInfo } from "./driver-embedded-postgres.js";
+export { type PostgresServerInfo, startEmbeddedPostgres } from "./driver-embedded-postgres.js";
 
 export const BENCH_QUERY = "SELECT id, label, amount, created_at FROM bench_rows ORDER BY id";
 
@@ -60,7 +60,16 @@ async function readWithPgCursor(info: PostgresServerInfo, fetchSize: number): Pr
 
 async function readWithDriver(info: PostgresServerInfo, fetchSize: number): Promise<number> {
   const driver = createPostgresDriver(
-    { driver: "postgres", host: info.host, port: info.port, database: info.database, ssl: "disable", applicationName: "igp-bench", default: false, pool: PoolConfig.parse({}) },
+    {
+      driver: "postgres",
+      host: info.host,
+      port: info.port,
+      database: info.database,
+      ssl: "disable",
+      applicationName: "igp-bench",
+      default: false,
+      pool: PoolConfig.parse({}),
+    },
     { credentials: async () => ({ user: info.user, password: info.password }) },
   );
   const connection = await driver.connect();
@@ -97,7 +106,15 @@ async function main(): Promise<void> {
     const started = process.hrtime.bigint();
     const read = via === "driver" ? await readWithDriver(info, fetchSize) : await readWithPgCursor(info, fetchSize);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const result = { via, rows: read, fetchSize, seconds: Number(seconds.toFixed(3)), rowsPerSecond: Math.round(read / seconds), peakRssMb: Number(peakRssMb().toFixed(1)), rssBeforeReadMb: Number(rssBefore.toFixed(1)) };
+    const result = {
+      via,
+      rows: read,
+      fetchSize,
+      seconds: Number(seconds.toFixed(3)),
+      rowsPerSecond: Math.round(read / seconds),
+      peakRssMb: Number(peakRssMb().toFixed(1)),
+      rssBeforeReadMb: Number(rssBefore.toFixed(1)),
+    };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await server?.stop();

@@ -52,7 +52,18 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
     // PostgreSQL refuses to run as root; as root the package runs it as the `postgres` OS user.
     createPostgresUser: userInfo().uid === 0,
     // Listen on loopback only, keep the unix socket out of shared /tmp, stay small on a shared machine.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${databaseDir}`, "-c", "max_connections=200", "-c", "shared_buffers=32MB", "-c", "fsync=off"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${databaseDir}`,
+      "-c",
+      "max_connections=200",
+      "-c",
+      "shared_buffers=32MB",
+      "-c",
+      "fsync=off",
+    ],
     onLog: (message: unknown) => log(String(message)),
     onError: (message: unknown) => log(`[error] ${String(message)}`),
   });

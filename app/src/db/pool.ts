@@ -84,7 +84,8 @@ export class ConnectionPool implements Pool {
     this.logger = options.logger;
     this.observer = options.observer;
     this.validateAfterIdleMs = options.validateAfterIdleMs ?? VALIDATE_AFTER_IDLE_MS;
-    const interval = options.maintenanceIntervalMs ?? Math.min(30_000, Math.max(1000, Math.floor(this.config.idleTimeoutMs / 2)));
+    const interval =
+      options.maintenanceIntervalMs ?? Math.min(30_000, Math.max(1000, Math.floor(this.config.idleTimeoutMs / 2)));
     this.maintenance = setInterval(() => this.maintain(), interval);
     this.maintenance.unref();
     this.topUpMinIdle();
@@ -102,7 +103,8 @@ export class ConnectionPool implements Pool {
   }
 
   acquire(holder: LeaseHolder, signal?: AbortSignal): Promise<Lease> {
-    if (this.closing) return Promise.reject(new DbError("unavailable", `database "${this.database}": the connection pool is closed`));
+    if (this.closing)
+      return Promise.reject(new DbError("unavailable", `database "${this.database}": the connection pool is closed`));
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Lease>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -228,7 +230,10 @@ export class ConnectionPool implements Pool {
       await Promise.race([pooled.connection.validate(controller.signal), timeout]);
       return true;
     } catch (error) {
-      this.logger.warn({ database: this.database, connectionId: pooled.connection.id, err: (error as Error).message }, "connection failed validation");
+      this.logger.warn(
+        { database: this.database, connectionId: pooled.connection.id, err: (error as Error).message },
+        "connection failed validation",
+      );
       return false;
     } finally {
       clearTimeout(timer);
@@ -242,10 +247,17 @@ export class ConnectionPool implements Pool {
       connection = await this.connectFn();
     } catch (error) {
       this.creating -= 1;
-      this.logger.warn({ database: this.database, err: (error as Error).message }, "could not open a database connection");
+      this.logger.warn(
+        { database: this.database, err: (error as Error).message },
+        "could not open a database connection",
+      );
       // The first in line learns why now instead of at its timeout (database down, bad credentials).
       const waiter = this.waiters.shift();
-      waiter?.reject(error instanceof DbError ? error : new DbError("unavailable", `database "${this.database}": ${(error as Error).message}`, { cause: error }));
+      waiter?.reject(
+        error instanceof DbError
+          ? error
+          : new DbError("unavailable", `database "${this.database}": ${(error as Error).message}`, { cause: error }),
+      );
       return;
     }
     this.creating -= 1;
@@ -295,12 +307,18 @@ export class ConnectionPool implements Pool {
   }
 
   private async destroy(pooled: Pooled, reason: string): Promise<void> {
-    this.logger.debug({ database: this.database, connectionId: pooled.connection.id, reason }, "closing pooled connection");
+    this.logger.debug(
+      { database: this.database, connectionId: pooled.connection.id, reason },
+      "closing pooled connection",
+    );
     this.observer?.connectionClosed();
     try {
       await pooled.connection.close();
     } catch (error) {
-      this.logger.debug({ database: this.database, connectionId: pooled.connection.id, err: (error as Error).message }, "error while closing a connection");
+      this.logger.debug(
+        { database: this.database, connectionId: pooled.connection.id, err: (error as Error).message },
+        "error while closing a connection",
+      );
     }
   }
 
@@ -367,7 +385,10 @@ export class ConnectionPool implements Pool {
       const remaining = [...this.leased];
       this.leased.clear();
       if (remaining.length > 0) {
-        this.logger.warn({ database: this.database, connections: remaining.length }, "closing connections still in use at pool shutdown");
+        this.logger.warn(
+          { database: this.database, connections: remaining.length },
+          "closing connections still in use at pool shutdown",
+        );
       }
       await Promise.all(
         remaining.map((lease) => {

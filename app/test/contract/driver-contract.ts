@@ -70,7 +70,11 @@ export function driverContract(target: ContractTarget): void {
         [],
         {},
       );
-      await conn.execute(sql(`CREATE TABLE people (id ${t.int} NOT NULL PRIMARY KEY, email ${t.text} NOT NULL UNIQUE, name ${t.text})`), [], {});
+      await conn.execute(
+        sql(`CREATE TABLE people (id ${t.int} NOT NULL PRIMARY KEY, email ${t.text} NOT NULL UNIQUE, name ${t.text})`),
+        [],
+        {},
+      );
     });
 
     afterAll(async () => {
@@ -91,16 +95,60 @@ export function driverContract(target: ContractTarget): void {
       const ts1 = `2024-02-29T13:45:12.${"123456".slice(0, digits)}`;
       const ts2 = `1999-12-31T23:59:59.${"000001".slice(-digits).padStart(digits, "0")}`;
       const rows: SqlValue[][] = [
-        [v.int(1n), v.str(""), v.bytes([]), v.dec("1234567890123456789012.0123456789"), v.int(9223372036854775807n), v.date("2024-02-29"), v.ts(ts1), v.dbl(1.5), v.bool(true)],
-        [v.int(2n), v.null(), v.null(), v.dec("-0.0000000001"), v.int(-9223372036854775808n), v.date("1900-01-01"), v.ts(ts2), v.dbl(-2.25e-10), v.bool(false)],
-        [v.int(3n), v.str("Grüße, 世界 🎉 'quoted' \"double\""), v.bytes([0, 1, 0, 255, 0]), v.null(), v.null(), v.null(), v.null(), v.null(), v.null()],
+        [
+          v.int(1n),
+          v.str(""),
+          v.bytes([]),
+          v.dec("1234567890123456789012.0123456789"),
+          v.int(9223372036854775807n),
+          v.date("2024-02-29"),
+          v.ts(ts1),
+          v.dbl(1.5),
+          v.bool(true),
+        ],
+        [
+          v.int(2n),
+          v.null(),
+          v.null(),
+          v.dec("-0.0000000001"),
+          v.int(-9223372036854775808n),
+          v.date("1900-01-01"),
+          v.ts(ts2),
+          v.dbl(-2.25e-10),
+          v.bool(false),
+        ],
+        [
+          v.int(3n),
+          v.str("Grüße, 世界 🎉 'quoted' \"double\""),
+          v.bytes([0, 1, 0, 255, 0]),
+          v.null(),
+          v.null(),
+          v.null(),
+          v.null(),
+          v.null(),
+          v.null(),
+        ],
       ];
       for (const row of rows) {
-        const result = await conn.execute(sql("INSERT INTO vals (id, s, b, d, n, dt, ts, f, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"), row, {});
+        const result = await conn.execute(
+          sql("INSERT INTO vals (id, s, b, d, n, dt, ts, f, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          row,
+          {},
+        );
         expect(result.rowsAffected).toBe(1);
       }
       const result = await conn.execute(sql("SELECT id, s, b, d, n, dt, ts, f, flag FROM vals ORDER BY id"), [], {});
-      expect(result.columns.map((c) => c.type)).toEqual(["int64", "string", "bytes", "decimal", "int64", "date", "timestamp", "double", "bool"]);
+      expect(result.columns.map((c) => c.type)).toEqual([
+        "int64",
+        "string",
+        "bytes",
+        "decimal",
+        "int64",
+        "date",
+        "timestamp",
+        "double",
+        "bool",
+      ]);
       const decimalColumn = result.columns[3];
       expect([decimalColumn?.precision, decimalColumn?.scale]).toEqual([32, 10]);
       expect(result.rowsAffected).toBe(0);
@@ -127,7 +175,11 @@ export function driverContract(target: ContractTarget): void {
     });
 
     it("binds parameters in WHERE clauses and keeps ? inside strings as text", async () => {
-      const result = await conn.execute(sql("SELECT id, '?' AS q FROM vals WHERE n = ?"), [v.int(9223372036854775807n)], {});
+      const result = await conn.execute(
+        sql("SELECT id, '?' AS q FROM vals WHERE n = ?"),
+        [v.int(9223372036854775807n)],
+        {},
+      );
       expect(result.rows).toEqual([[v.int(1n), v.str("?")]]);
     });
 
@@ -145,15 +197,30 @@ export function driverContract(target: ContractTarget): void {
       await expectDbError(conn.execute(sql("SELECT * FROM no_such_table"), [], {}), "undefined_object");
       await expectDbError(conn.execute(sql("SELECT no_such_column FROM vals"), [], {}), "undefined_object");
       await expectDbError(conn.execute(sql("SELECT id FROM vals WHERE id = ?"), [], {}), "invalid_statement");
-      await expectDbError(conn.execute(sql("SELECT id FROM vals WHERE id = ?"), [v.int(1n), v.int(2n)], {}), "invalid_statement");
-      await conn.execute(sql("INSERT INTO people (id, email, name) VALUES (?, ?, ?)"), [v.int(1n), v.str("a@example.com"), v.str("A")], {});
+      await expectDbError(
+        conn.execute(sql("SELECT id FROM vals WHERE id = ?"), [v.int(1n), v.int(2n)], {}),
+        "invalid_statement",
+      );
+      await conn.execute(
+        sql("INSERT INTO people (id, email, name) VALUES (?, ?, ?)"),
+        [v.int(1n), v.str("a@example.com"), v.str("A")],
+        {},
+      );
       const unique = await expectDbError(
-        conn.execute(sql("INSERT INTO people (id, email, name) VALUES (?, ?, ?)"), [v.int(2n), v.str("a@example.com"), v.str("B")], {}),
+        conn.execute(
+          sql("INSERT INTO people (id, email, name) VALUES (?, ?, ?)"),
+          [v.int(2n), v.str("a@example.com"), v.str("B")],
+          {},
+        ),
         "unique_violation",
       );
       expect(unique.message).not.toMatch(/password/i);
       await expectDbError(
-        conn.execute(sql("INSERT INTO people (id, email, name) VALUES (?, ?, ?)"), [v.int(3n), v.null(), v.str("C")], {}),
+        conn.execute(
+          sql("INSERT INTO people (id, email, name) VALUES (?, ?, ?)"),
+          [v.int(3n), v.null(), v.str("C")],
+          {},
+        ),
         "constraint_violation",
       );
       await expectDbError(conn.commit(), "transaction_state");
@@ -167,7 +234,11 @@ export function driverContract(target: ContractTarget): void {
       const insert = await conn.prepare("INSERT INTO people (id, email, name) VALUES (?, ?, ?)");
       expect(insert.parameterCount).toBe(3);
       for (let i = 10; i < 13; i++) {
-        const r = await conn.execute({ prepared: insert }, [v.int(BigInt(i)), v.str(`p${i}@example.com`), v.str(`P${i}`)], {});
+        const r = await conn.execute(
+          { prepared: insert },
+          [v.int(BigInt(i)), v.str(`p${i}@example.com`), v.str(`P${i}`)],
+          {},
+        );
         expect(r.rowsAffected).toBe(1);
       }
       await expectDbError(conn.execute({ prepared: insert }, [v.int(99n)], {}), "invalid_statement");
@@ -183,11 +254,19 @@ export function driverContract(target: ContractTarget): void {
       expect(conn.inTransaction).toBe(false);
       await conn.begin("default", false);
       expect(conn.inTransaction).toBe(true);
-      await conn.execute(sql("INSERT INTO people (id, email) VALUES (?, ?)"), [v.int(20n), v.str("rolled@example.com")], {});
+      await conn.execute(
+        sql("INSERT INTO people (id, email) VALUES (?, ?)"),
+        [v.int(20n), v.str("rolled@example.com")],
+        {},
+      );
       await conn.rollback();
       expect(conn.inTransaction).toBe(false);
       await conn.begin("serializable", false);
-      await conn.execute(sql("INSERT INTO people (id, email) VALUES (?, ?)"), [v.int(21n), v.str("kept@example.com")], {});
+      await conn.execute(
+        sql("INSERT INTO people (id, email) VALUES (?, ?)"),
+        [v.int(21n), v.str("kept@example.com")],
+        {},
+      );
       await conn.commit();
       const result = await conn.execute(sql("SELECT id FROM people WHERE id IN (20, 21)"), [], {});
       expect(result.rows).toEqual([[v.int(21n)]]);
@@ -195,9 +274,16 @@ export function driverContract(target: ContractTarget): void {
 
     it("refuses writes in a read-only transaction", async () => {
       await conn.begin("default", true);
-      await expectDbError(conn.execute(sql("INSERT INTO people (id, email) VALUES (?, ?)"), [v.int(30n), v.str("ro@example.com")], {}), "permission_denied");
+      await expectDbError(
+        conn.execute(sql("INSERT INTO people (id, email) VALUES (?, ?)"), [v.int(30n), v.str("ro@example.com")], {}),
+        "permission_denied",
+      );
       await conn.rollback();
-      const after = await conn.execute(sql("INSERT INTO people (id, email) VALUES (?, ?)"), [v.int(30n), v.str("rw@example.com")], {});
+      const after = await conn.execute(
+        sql("INSERT INTO people (id, email) VALUES (?, ?)"),
+        [v.int(30n), v.str("rw@example.com")],
+        {},
+      );
       expect(after.rowsAffected).toBe(1);
     });
 
@@ -232,7 +318,11 @@ export function driverContract(target: ContractTarget): void {
     });
 
     it("reports rows affected by a statement run through a cursor", async () => {
-      const cursor = await conn.openCursor(sql("UPDATE people SET name = ? WHERE id BETWEEN ? AND ?"), [v.str("renamed"), v.int(10n), v.int(12n)], {});
+      const cursor = await conn.openCursor(
+        sql("UPDATE people SET name = ? WHERE id BETWEEN ? AND ?"),
+        [v.str("renamed"), v.int(10n), v.int(12n)],
+        {},
+      );
       expect(cursor.columns).toEqual([]);
       expect(await cursor.next(10)).toEqual([]);
       expect(cursor.rowsAffected).toBe(3);

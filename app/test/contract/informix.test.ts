@@ -33,7 +33,11 @@ if (!url) {
   };
   driverContract({
     name: "informix",
-    createDriver: () => createDriver("informix-test", config, { credentials: async () => ({ user, password }), logger: pino({ level: "silent" }) }),
+    createDriver: () =>
+      createDriver("informix-test", config, {
+        credentials: async () => ({ user, password }),
+        logger: pino({ level: "silent" }),
+      }),
     types: {
       int: "INTEGER",
       bigint: "BIGINT",

@@ -9,7 +9,14 @@ const dir = mkdtempSync(join(tmpdir(), "igp-sqlite-contract-"));
 driverContract({
   name: "sqlite",
   createDriver: async () =>
-    createSqliteDriver({ driver: "sqlite", path: join(dir, "contract.db"), demo: false, readOnly: false, default: false, pool: undefined as never }),
+    createSqliteDriver({
+      driver: "sqlite",
+      path: join(dir, "contract.db"),
+      demo: false,
+      readOnly: false,
+      default: false,
+      pool: undefined as never,
+    }),
   types: {
     int: "INTEGER",
     bigint: "BIGINT",
@@ -24,6 +31,7 @@ driverContract({
   },
   seriesSql: (n) => `WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${n}) SELECT n FROM s`,
   // Steps row by row, so cancellation between slices stops it.
-  longRunningSql: "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 5000000000) SELECT n FROM s",
+  longRunningSql:
+    "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 5000000000) SELECT n FROM s",
   cleanup: async () => rmSync(dir, { recursive: true, force: true }),
 });

@@ -1,7 +1,7 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { PoolConfig } from "../../src/config/schema.js";
 import type { DatabaseConfig } from "../../src/config/schema.js";
+import { PoolConfig } from "../../src/config/schema.js";
 import { createDriver } from "../../src/db/drivers/index.js";
 import { DbError } from "../../src/db/errors.js";
 import { createTestDatabase } from "../support/postgres.js";
@@ -10,7 +10,11 @@ const deps = { credentials: async () => undefined, logger: pino({ level: "silent
 
 describe("createDriver", () => {
   it("builds the sqlite driver", async () => {
-    const driver = await createDriver("demo", { driver: "sqlite", path: ":memory:", demo: true, readOnly: false, default: true, pool: PoolConfig.parse({}) }, deps);
+    const driver = await createDriver(
+      "demo",
+      { driver: "sqlite", path: ":memory:", demo: true, readOnly: false, default: true, pool: PoolConfig.parse({}) },
+      deps,
+    );
     expect(driver.name).toBe("sqlite");
     const c = await driver.connect();
     expect(await c.serverVersion()).toMatch(/^SQLite \d+\.\d+/);
@@ -31,7 +35,9 @@ describe("createDriver", () => {
   });
 
   it("refuses an unknown driver as unsupported", async () => {
-    const error = await createDriver("x", { driver: "oracle" } as unknown as DatabaseConfig, deps).catch((e: unknown) => e);
+    const error = await createDriver("x", { driver: "oracle" } as unknown as DatabaseConfig, deps).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DbError);
     expect((error as DbError).kind).toBe("unsupported");
   });

@@ -46,7 +46,14 @@ class RecordingObserver implements PoolObserver {
   }
 }
 
-const sqlite = createSqliteDriver({ driver: "sqlite", path: ":memory:", demo: false, readOnly: false, default: false, pool: baseConfig });
+const sqlite = createSqliteDriver({
+  driver: "sqlite",
+  path: ":memory:",
+  demo: false,
+  readOnly: false,
+  default: false,
+  pool: baseConfig,
+});
 const holder: LeaseHolder = { rpc: "/informix.proxy.v1.SqlService/Execute", sessionId: "s-1", caller: "tester" };
 const pools: ConnectionPool[] = [];
 
@@ -104,8 +111,14 @@ describe("ConnectionPool", () => {
     const { pool } = makePool({ max: 1, acquireTimeoutMs: 5000 });
     const held = await pool.acquire(holder);
     const order: string[] = [];
-    const first = pool.acquire({ rpc: "first" }).then((l) => (order.push("first"), l));
-    const second = pool.acquire({ rpc: "second" }).then((l) => (order.push("second"), l));
+    const first = pool.acquire({ rpc: "first" }).then((l) => {
+      order.push("first");
+      return l;
+    });
+    const second = pool.acquire({ rpc: "second" }).then((l) => {
+      order.push("second");
+      return l;
+    });
     expect(pool.stats().pending).toBe(2);
     await held.release();
     const firstLease = await first;
@@ -138,7 +151,13 @@ describe("ConnectionPool", () => {
     await vi.waitFor(() => expect(observer.leaks).toHaveLength(1));
     expect(observer.leaks[0]).toEqual(holder);
     const [fields] = warn.mock.calls[0] as [Record<string, unknown>];
-    expect(fields).toMatchObject({ database: "demo", rpc: holder.rpc, sessionId: "s-1", caller: "tester", connectionId: lease.connection.id });
+    expect(fields).toMatchObject({
+      database: "demo",
+      rpc: holder.rpc,
+      sessionId: "s-1",
+      caller: "tester",
+      connectionId: lease.connection.id,
+    });
     await new Promise((r) => setTimeout(r, 80));
     expect(observer.leaks).toHaveLength(1); // once, not repeatedly
     await lease.release();

@@ -23,7 +23,9 @@ afterAll(async () => {
 describe("postgres driver", () => {
   it("reports native type names with precision, scale and length", async () => {
     await conn.execute(
-      { sql: "CREATE TABLE typed (d numeric(32,10), v varchar(20), c char(3), t timestamp(6), tz timestamptz(3), i interval, u uuid, j jsonb, a int4[])" },
+      {
+        sql: "CREATE TABLE typed (d numeric(32,10), v varchar(20), c char(3), t timestamp(6), tz timestamptz(3), i interval, u uuid, j jsonb, a int4[])",
+      },
       [],
       {},
     );
@@ -39,7 +41,17 @@ describe("postgres driver", () => {
       "jsonb",
       "integer[]",
     ]);
-    expect(r.columns.map((c) => c.type)).toEqual(["decimal", "string", "string", "timestamp", "timestamp", "interval", "string", "string", "unknown"]);
+    expect(r.columns.map((c) => c.type)).toEqual([
+      "decimal",
+      "string",
+      "string",
+      "timestamp",
+      "timestamp",
+      "interval",
+      "string",
+      "string",
+      "unknown",
+    ]);
     expect(r.columns[0]).toMatchObject({ precision: 32, scale: 10 });
     expect(r.columns[1]).toMatchObject({ precision: 20 });
     const described = await conn.describeTable("public", "typed");
@@ -55,7 +67,9 @@ describe("postgres driver", () => {
       {},
     );
     expect(r.rows[0]?.[0]).toEqual({ kind: "timestamp", value: "2024-06-01T10:00:00.5" });
-    expect((r.rows[0]?.[1] as { value: string }).value).toMatch(/^2024-06-01T\d{2}:00:00\.123456[+-]\d{2}:\d{2}$/);
+    expect((r.rows[0]?.[1] as { value: string } | undefined)?.value).toMatch(
+      /^2024-06-01T\d{2}:00:00\.123456[+-]\d{2}:\d{2}$/,
+    );
     expect(r.rows[0]?.[2]).toEqual({ kind: "interval", value: "1 day 02:03:04.5" });
     expect(r.rows[0]?.[3]).toEqual({ kind: "decimal", value: "NaN" });
     expect(r.rows[0]?.[4]).toEqual({ kind: "decimal", value: "12345678901234567890" });
@@ -69,21 +83,35 @@ describe("postgres driver", () => {
   it("prepares named statements on the server and deallocates them on close", async () => {
     const prepared = await conn.prepare("SELECT ?::int + 1 AS n");
     await conn.execute({ prepared }, [{ kind: "int64", value: 41n }], {});
-    const listed = await conn.execute({ sql: "SELECT name FROM pg_prepared_statements WHERE name = ?" }, [{ kind: "string", value: prepared.id }], {});
+    const listed = await conn.execute(
+      { sql: "SELECT name FROM pg_prepared_statements WHERE name = ?" },
+      [{ kind: "string", value: prepared.id }],
+      {},
+    );
     expect(listed.rows).toHaveLength(1);
     await conn.closePrepared(prepared);
-    const after = await conn.execute({ sql: "SELECT name FROM pg_prepared_statements WHERE name = ?" }, [{ kind: "string", value: prepared.id }], {});
+    const after = await conn.execute(
+      { sql: "SELECT name FROM pg_prepared_statements WHERE name = ?" },
+      [{ kind: "string", value: prepared.id }],
+      {},
+    );
     expect(after.rows).toHaveLength(0);
   });
 
   it("cancels a cursor read in the database and keeps the connection usable", async () => {
     const controller = new AbortController();
-    const cursor = await conn.openCursor({ sql: "SELECT n, pg_sleep(CASE WHEN n > 1 THEN 30 ELSE 0 END) FROM generate_series(1, 3) AS s(n)" }, [], { signal: controller.signal });
+    const cursor = await conn.openCursor(
+      { sql: "SELECT n, pg_sleep(CASE WHEN n > 1 THEN 30 ELSE 0 END) FROM generate_series(1, 3) AS s(n)" },
+      [],
+      { signal: controller.signal },
+    );
     setTimeout(() => controller.abort(), 200);
     const error = await cursor.next(10).catch((e: unknown) => e);
     expect((error as DbError).kind).toBe("timeout");
     await cursor.close();
-    const activity = await db.admin("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(CASE%' AND state = 'active' AND pid <> pg_backend_pid()");
+    const activity = await db.admin(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(CASE%' AND state = 'active' AND pid <> pg_backend_pid()",
+    );
     expect(activity.rows[0].n).toBe(0);
     const ok = await conn.execute({ sql: "SELECT 1" }, [], {});
     expect(ok.rows).toHaveLength(1);
@@ -97,7 +125,9 @@ describe("postgres driver", () => {
       await conn.begin("serializable", false);
       await conn.execute({ sql: "SELECT n FROM counter WHERE id = 1" }, [], {});
       await other.execute({ sql: "UPDATE counter SET n = n + 1 WHERE id = 1" }, [], {});
-      const error = await conn.execute({ sql: "UPDATE counter SET n = n + 10 WHERE id = 1" }, [], {}).catch((e: unknown) => e);
+      const error = await conn
+        .execute({ sql: "UPDATE counter SET n = n + 10 WHERE id = 1" }, [], {})
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DbError);
       expect((error as DbError).kind).toBe("conflict");
       expect((error as DbError).sqlstate).toBe("40001");
@@ -123,7 +153,9 @@ describe("postgres driver", () => {
     expect(calls).toEqual([false, true]);
     await c.close();
 
-    const hopeless = createPostgresDriver(db.config, { credentials: async () => ({ user: "rotating", password: "wrong" }) });
+    const hopeless = createPostgresDriver(db.config, {
+      credentials: async () => ({ user: "rotating", password: "wrong" }),
+    });
     const error = await hopeless.connect().catch((e: unknown) => e);
     expect((error as DbError).kind).toBe("authentication_failed");
     expect((error as DbError).message).not.toContain("wrong");
@@ -147,7 +179,7 @@ describe("postgres driver", () => {
       }
       const p = await c.execute({ sql: "SELECT unit_price, thumbnail FROM products WHERE product_id = 1" }, [], {});
       expect(p.rows[0]?.[0]).toEqual({ kind: "decimal", value: "18.99" });
-      expect((p.rows[0]?.[1] as { value: Uint8Array }).value[4]).toBe(0);
+      expect((p.rows[0]?.[1] as { value: Uint8Array } | undefined)?.value[4]).toBe(0);
       const described = await c.describeTable(undefined, "order_items");
       expect(described.primaryKey).toEqual(["order_id", "line_no"]);
     } finally {
@@ -157,9 +189,17 @@ describe("postgres driver", () => {
   });
 
   it("reports errors raised while opening a cursor or reading a capped result, and stays usable", async () => {
-    await expect(conn.openCursor({ sql: "SELECT * FROM no_such_table" }, [], {})).rejects.toMatchObject({ kind: "undefined_object", sqlstate: "42P01" });
-    await expect(conn.execute({ sql: "SELECT 1/0" }, [], { maxRows: 5 })).rejects.toMatchObject({ kind: "invalid_statement", sqlstate: "22012" });
-    await expect(conn.execute({ sql: "SELECT ?::int" }, [{ kind: "string", value: "not a number" }], {})).rejects.toMatchObject({ kind: "invalid_statement" });
+    await expect(conn.openCursor({ sql: "SELECT * FROM no_such_table" }, [], {})).rejects.toMatchObject({
+      kind: "undefined_object",
+      sqlstate: "42P01",
+    });
+    await expect(conn.execute({ sql: "SELECT 1/0" }, [], { maxRows: 5 })).rejects.toMatchObject({
+      kind: "invalid_statement",
+      sqlstate: "22012",
+    });
+    await expect(
+      conn.execute({ sql: "SELECT ?::int" }, [{ kind: "string", value: "not a number" }], {}),
+    ).rejects.toMatchObject({ kind: "invalid_statement" });
     const ok = await conn.execute({ sql: "SELECT 2 AS two" }, [], { maxRows: 5 });
     expect(ok.rows).toEqual([[{ kind: "int64", value: 2n }]]);
   });

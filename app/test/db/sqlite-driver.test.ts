@@ -12,7 +12,15 @@ const dir = mkdtempSync(join(tmpdir(), "igp-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function config(overrides: Partial<SqliteDatabaseConfig>): SqliteDatabaseConfig {
-  return { driver: "sqlite", path: join(dir, "x.db"), demo: false, readOnly: false, default: false, pool: PoolConfig.parse({}), ...overrides };
+  return {
+    driver: "sqlite",
+    path: join(dir, "x.db"),
+    demo: false,
+    readOnly: false,
+    default: false,
+    pool: PoolConfig.parse({}),
+    ...overrides,
+  };
 }
 
 describe("sqlite driver", () => {
@@ -31,24 +39,38 @@ describe("sqlite driver", () => {
       expect(rows.length).toBeGreaterThanOrEqual(24);
     }
     // Decimal columns keep their digits and are typed as decimals.
-    const product = await a.execute({ sql: "SELECT unit_price, weight_kg, discontinued, thumbnail FROM products WHERE sku = ?" }, [{ kind: "string", value: "HW-1001" }], {});
+    const product = await a.execute(
+      { sql: "SELECT unit_price, weight_kg, discontinued, thumbnail FROM products WHERE sku = ?" },
+      [{ kind: "string", value: "HW-1001" }],
+      {},
+    );
     expect(product.columns.map((c) => c.type)).toEqual(["decimal", "decimal", "bool", "bytes"]);
     expect(product.rows[0]?.slice(0, 3)).toEqual([
       { kind: "decimal", value: "18.99" },
       { kind: "decimal", value: "0.450" },
       { kind: "bool", value: false },
     ]);
-    const movement = await a.execute({ sql: "SELECT movement_id, moved_at FROM inventory_movements ORDER BY movement_id LIMIT 1" }, [], {});
+    const movement = await a.execute(
+      { sql: "SELECT movement_id, moved_at FROM inventory_movements ORDER BY movement_id LIMIT 1" },
+      [],
+      {},
+    );
     expect(movement.rows[0]?.[0]).toEqual({ kind: "int64", value: 1_000_000_000_000n });
-    expect((movement.rows[0]?.[1] as { value: string }).value).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
+    expect((movement.rows[0]?.[1] as { value: string } | undefined)?.value).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/,
+    );
     // Order totals add up exactly (integer cents in the generator).
     const totals = await a.execute(
-      { sql: "SELECT o.order_id, o.total_amount, SUM(CAST(ROUND(i.unit_price * 100) AS INTEGER) * i.quantity) FROM orders o JOIN order_items i USING (order_id) GROUP BY o.order_id" },
+      {
+        sql: "SELECT o.order_id, o.total_amount, SUM(CAST(ROUND(i.unit_price * 100) AS INTEGER) * i.quantity) FROM orders o JOIN order_items i USING (order_id) GROUP BY o.order_id",
+      },
       [],
       {},
     );
     for (const [, total, cents] of totals.rows) {
-      expect(Math.round(Number((total as { value: string }).value) * 100)).toBe(Number((cents as { value: bigint }).value));
+      expect(Math.round(Number((total as { value: string }).value) * 100)).toBe(
+        Number((cents as { value: bigint }).value),
+      );
     }
     await a.close();
     await b.close();
@@ -80,7 +102,11 @@ describe("sqlite driver", () => {
 
   it("types expression columns from their values and keeps duplicate column names apart", async () => {
     const c = await createSqliteDriver(config({ path: ":memory:" })).connect();
-    const r = await c.execute({ sql: "SELECT 9007199254740993 AS a, 1.25 AS a, 'x' AS s, X'00FF' AS b, NULL AS n" }, [], {});
+    const r = await c.execute(
+      { sql: "SELECT 9007199254740993 AS a, 1.25 AS a, 'x' AS s, X'00FF' AS b, NULL AS n" },
+      [],
+      {},
+    );
     expect(r.columns.map((col) => [col.name, col.type])).toEqual([
       ["a", "int64"],
       ["a", "double"],
@@ -104,7 +130,11 @@ describe("sqlite driver", () => {
     const ticker = setInterval(() => {
       ticks += 1;
     }, 0);
-    const r = await c.execute({ sql: "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 200000) SELECT n FROM s" }, [], {});
+    const r = await c.execute(
+      { sql: "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 200000) SELECT n FROM s" },
+      [],
+      {},
+    );
     clearInterval(ticker);
     expect(r.rows).toHaveLength(200_000);
     expect(ticks).toBeGreaterThan(0);
@@ -118,10 +148,20 @@ describe("sqlite driver", () => {
     await c.rollback();
     await expect(c.execute({ sql: "SELECT 'unterminated" }, [], {})).rejects.toBeInstanceOf(DbError);
     // SQLite itself would run the first statement and silently drop the rest.
-    await expect(c.execute({ sql: "CREATE TABLE t (x INTEGER); DROP TABLE t" }, [], {})).rejects.toMatchObject({ kind: "invalid_statement" });
+    await expect(c.execute({ sql: "CREATE TABLE t (x INTEGER); DROP TABLE t" }, [], {})).rejects.toMatchObject({
+      kind: "invalid_statement",
+    });
     await expect(c.execute({ sql: "CREATE TABLE t (x INTEGER);" }, [], {})).resolves.toBeDefined();
-    await expect(c.execute({ sql: "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = 1; DELETE FROM t WHERE x = 2; END" }, [], {})).resolves.toBeDefined();
-    await expect(c.execute({ sql: "CREATE TABLE t (x INTEGER)" }, [], {})).rejects.toMatchObject({ kind: "invalid_statement" });
+    await expect(
+      c.execute(
+        { sql: "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = 1; DELETE FROM t WHERE x = 2; END" },
+        [],
+        {},
+      ),
+    ).resolves.toBeDefined();
+    await expect(c.execute({ sql: "CREATE TABLE t (x INTEGER)" }, [], {})).rejects.toMatchObject({
+      kind: "invalid_statement",
+    });
     await c.close();
   });
 

@@ -4,10 +4,74 @@ import type { DemoDialect } from "./schema.js";
 
 type Literal = string | number | bigint | boolean | null | Uint8Array | { decimal: string };
 
-const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Dennis", "Radia", "John", "Sophie", "Tim", "Hedy", "Linus", "Katherine", "Niklaus", "Shafi", "Bjarne"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Hamilton", "Ritchie", "Perlman", "Backus", "Wilson", "Berners-Lee", "Lamarr", "Torvalds", "Johnson", "Wirth", "Goldwasser", "Stroustrup"];
-const CITIES: Array<[string, string]> = [["Lisboa", "Portugal"], ["München", "Germany"], ["Kraków", "Poland"], ["Zürich", "Switzerland"], ["São Paulo", "Brazil"], ["Toronto", "Canada"], ["Austin", "United States"], ["Osaka", "Japan"], ["Malmö", "Sweden"], ["Dublin", "Ireland"]];
-const COMPANIES = ["Acme Tools", "Northwind Traders", "Globex", "Initech", "Umbrella Supplies", null, "Stark Logistics", null, "Wayne Hardware", "Cyberdyne Parts"];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Frances",
+  "Ken",
+  "Margaret",
+  "Dennis",
+  "Radia",
+  "John",
+  "Sophie",
+  "Tim",
+  "Hedy",
+  "Linus",
+  "Katherine",
+  "Niklaus",
+  "Shafi",
+  "Bjarne",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Dijkstra",
+  "Liskov",
+  "Knuth",
+  "Allen",
+  "Thompson",
+  "Hamilton",
+  "Ritchie",
+  "Perlman",
+  "Backus",
+  "Wilson",
+  "Berners-Lee",
+  "Lamarr",
+  "Torvalds",
+  "Johnson",
+  "Wirth",
+  "Goldwasser",
+  "Stroustrup",
+];
+const CITIES: Array<[string, string]> = [
+  ["Lisboa", "Portugal"],
+  ["München", "Germany"],
+  ["Kraków", "Poland"],
+  ["Zürich", "Switzerland"],
+  ["São Paulo", "Brazil"],
+  ["Toronto", "Canada"],
+  ["Austin", "United States"],
+  ["Osaka", "Japan"],
+  ["Malmö", "Sweden"],
+  ["Dublin", "Ireland"],
+];
+const COMPANIES = [
+  "Acme Tools",
+  "Northwind Traders",
+  "Globex",
+  "Initech",
+  "Umbrella Supplies",
+  null,
+  "Stark Logistics",
+  null,
+  "Wayne Hardware",
+  "Cyberdyne Parts",
+];
 
 const PRODUCTS: Array<[string, string, string, number, string | null]> = [
   ["HW-1001", "Claw hammer 450 g", "hardware", 1899, "0.450"],
@@ -133,21 +197,70 @@ export function demoRows(): DemoTableRows[] {
   let movementId = 1_000_000_000_000n; // large ids: BIGINT beyond 2^32 on purpose
   for (let p = 1; p <= PRODUCTS.length; p++) {
     const price = (PRODUCTS[p - 1] as [string, string, string, number, string | null])[3];
-    movements.push([movementId++, p, "receipt", 100 + p * 5, { decimal: (price * 0.6 / 100).toFixed(6) }, timestamp(day(-30 + p), random), `PO-${2025000 + p}`]);
+    movements.push([
+      movementId++,
+      p,
+      "receipt",
+      100 + p * 5,
+      { decimal: ((price * 0.6) / 100).toFixed(6) },
+      timestamp(day(-30 + p), random),
+      `PO-${2025000 + p}`,
+    ]);
   }
   for (let m = 0; m < 76; m++) {
     const p = 1 + Math.floor(random() * PRODUCTS.length);
     const type = pick(["sale", "sale", "sale", "return", "adjustment"] as const);
-    const quantity = type === "sale" ? -(1 + Math.floor(random() * 8)) : type === "return" ? 1 + Math.floor(random() * 2) : Math.floor(random() * 7) - 3 || 1;
-    movements.push([movementId++, p, type, quantity, null, timestamp(day(m * 2), random), type === "sale" ? `SO-${1 + (m % 60)}` : null]);
+    const quantity =
+      type === "sale"
+        ? -(1 + Math.floor(random() * 8))
+        : type === "return"
+          ? 1 + Math.floor(random() * 2)
+          : Math.floor(random() * 7) - 3 || 1;
+    movements.push([
+      movementId++,
+      p,
+      type,
+      quantity,
+      null,
+      timestamp(day(m * 2), random),
+      type === "sale" ? `SO-${1 + (m % 60)}` : null,
+    ]);
   }
 
   return [
-    { table: "customer", columns: ["customer_id", "first_name", "last_name", "company", "email", "phone", "city", "country", "credit_limit", "active", "created_at"], rows: customers },
-    { table: "products", columns: ["product_id", "sku", "name", "category", "unit_price", "weight_kg", "discontinued", "thumbnail"], rows: products },
-    { table: "orders", columns: ["order_id", "customer_id", "order_date", "status", "total_amount", "shipped_at"], rows: orders },
+    {
+      table: "customer",
+      columns: [
+        "customer_id",
+        "first_name",
+        "last_name",
+        "company",
+        "email",
+        "phone",
+        "city",
+        "country",
+        "credit_limit",
+        "active",
+        "created_at",
+      ],
+      rows: customers,
+    },
+    {
+      table: "products",
+      columns: ["product_id", "sku", "name", "category", "unit_price", "weight_kg", "discontinued", "thumbnail"],
+      rows: products,
+    },
+    {
+      table: "orders",
+      columns: ["order_id", "customer_id", "order_date", "status", "total_amount", "shipped_at"],
+      rows: orders,
+    },
     { table: "order_items", columns: ["order_id", "line_no", "product_id", "quantity", "unit_price"], rows: items },
-    { table: "inventory_movements", columns: ["movement_id", "product_id", "movement_type", "quantity", "unit_cost", "moved_at", "reference"], rows: movements },
+    {
+      table: "inventory_movements",
+      columns: ["movement_id", "product_id", "movement_type", "quantity", "unit_cost", "moved_at", "reference"],
+      rows: movements,
+    },
   ];
 }
 

@@ -3,8 +3,8 @@
 import { demoInsertStatements } from "./data.js";
 import { type DemoDialect, demoSchemaStatements } from "./schema.js";
 
-export { DEMO_TABLES, type DemoDialect } from "./schema.js";
 export { demoRows } from "./data.js";
+export { DEMO_TABLES, type DemoDialect } from "./schema.js";
 
 export type SqlExecutor = (sql: string) => unknown | Promise<unknown>;
 

@@ -30,9 +30,13 @@ export async function createDriver(name: string, config: DatabaseConfig, deps: D
       try {
         module = (await import(INFORMIX_MODULE)) as InformixModule;
       } catch (error) {
-        throw new DbError("unsupported", `database "${name}": the Informix driver could not be loaded (${(error as Error).message})`, {
-          cause: error,
-        });
+        throw new DbError(
+          "unsupported",
+          `database "${name}": the Informix driver could not be loaded (${(error as Error).message})`,
+          {
+            cause: error,
+          },
+        );
       }
       return await module.createInformixDriver(config, deps);
     }

@@ -6,7 +6,12 @@ import { connect } from "node:net";
 
 const CANCEL_REQUEST_CODE = 80877102;
 
-export async function sendCancelRequest(host: string, port: number, processId: number, secretKey: number): Promise<void> {
+export async function sendCancelRequest(
+  host: string,
+  port: number,
+  processId: number,
+  secretKey: number,
+): Promise<void> {
   const packet = Buffer.alloc(16);
   packet.writeInt32BE(16, 0);
   packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);

@@ -3,7 +3,7 @@
 //
 // Limits: openCursor on a prepared statement runs its SQL text in an unnamed portal (pg-cursor has no
 // named statements); Execute with maxRows on a prepared statement fetches all rows and truncates.
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "pino";
 import { toNumberedPlaceholders } from "../../../sql/placeholders.js";
 import type {
@@ -92,7 +92,15 @@ export class PostgresConnection implements Connection {
     const { text, values, name } = this.resolve(statement, params);
     if (options.maxRows !== undefined && name === undefined) {
       // A portal read of maxRows + 1 rows tells "truncated" without fetching the rest.
-      const cursor = await PgCursor.open(this.client, text, values, options.signal, this.cancellable, this.typeNames, RAW_TEXT_TYPES);
+      const cursor = await PgCursor.open(
+        this.client,
+        text,
+        values,
+        options.signal,
+        this.cancellable,
+        this.typeNames,
+        RAW_TEXT_TYPES,
+      );
       try {
         const rows = await cursor.next(options.maxRows + 1);
         const truncated = rows.length > options.maxRows;
@@ -112,13 +120,26 @@ export class PostgresConnection implements Connection {
       rows = rows.slice(0, options.maxRows);
       truncated = true;
     }
-    return { columns: columnsFrom(fields, this.typeNames), rows, rowsAffected: rowsAffectedOf(result.command, result.rowCount), truncated };
+    return {
+      columns: columnsFrom(fields, this.typeNames),
+      rows,
+      rowsAffected: rowsAffectedOf(result.command, result.rowCount),
+      truncated,
+    };
   }
 
   async openCursor(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<Cursor> {
     if (options.signal?.aborted) throw timeoutError();
     const { text, values } = this.resolve(statement, params);
-    return await PgCursor.open(this.client, text, values, options.signal, this.cancellable, this.typeNames, RAW_TEXT_TYPES);
+    return await PgCursor.open(
+      this.client,
+      text,
+      values,
+      options.signal,
+      this.cancellable,
+      this.typeNames,
+      RAW_TEXT_TYPES,
+    );
   }
 
   async prepare(sql: string): Promise<PreparedStatement> {
@@ -141,12 +162,14 @@ export class PostgresConnection implements Connection {
   }
 
   async begin(isolation: IsolationLevel, readOnly: boolean): Promise<void> {
-    if (this.inTransaction) throw new DbError("transaction_state", "a transaction is already active", { sqlstate: "25001" });
+    if (this.inTransaction)
+      throw new DbError("transaction_state", "a transaction is already active", { sqlstate: "25001" });
     await this.query(`BEGIN${ISOLATION_SQL[isolation]}${readOnly ? " READ ONLY" : ""}`);
   }
 
   async commit(): Promise<void> {
-    if (!this.inTransaction) throw new DbError("transaction_state", "there is no transaction in progress", { sqlstate: "25P01" });
+    if (!this.inTransaction)
+      throw new DbError("transaction_state", "there is no transaction in progress", { sqlstate: "25P01" });
     const result = await this.query("COMMIT");
     // COMMIT of a transaction that had failed rolls back and says so only in the command tag.
     if (result.command === "ROLLBACK") {
@@ -155,7 +178,8 @@ export class PostgresConnection implements Connection {
   }
 
   async rollback(): Promise<void> {
-    if (!this.inTransaction) throw new DbError("transaction_state", "there is no transaction in progress", { sqlstate: "25P01" });
+    if (!this.inTransaction)
+      throw new DbError("transaction_state", "there is no transaction in progress", { sqlstate: "25P01" });
     await this.query("ROLLBACK");
   }
 

@@ -39,11 +39,12 @@ const BY_CLASS: Record<string, DbErrorKind> = {
   "53": "resource_exhausted",
   "54": "invalid_statement", // program limit exceeded (statement too complex)
   "0A": "unsupported",
-  "XX": "internal",
+  XX: "internal",
 };
 
 /** Errors that mean the socket itself is gone (raised by pg, not by the server). */
-const CONNECTION_LOST = /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Client has encountered a connection error|not queryable|Connection closed/i;
+const CONNECTION_LOST =
+  /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Client has encountered a connection error|not queryable|Connection closed/i;
 
 export function mapPgError(error: unknown): DbError {
   if (error instanceof DbError) return error;

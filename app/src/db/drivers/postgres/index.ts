@@ -5,8 +5,8 @@ import pg from "pg";
 import type { Logger } from "pino";
 import type { PostgresDatabaseConfig } from "../../../config/schema.js";
 import type { Connection, CredentialSource, Driver } from "../../driver.js";
-import { mapPgError } from "./errors.js";
 import { PostgresConnection } from "./connection.js";
+import { mapPgError } from "./errors.js";
 
 export { PostgresConnection } from "./connection.js";
 
@@ -62,7 +62,9 @@ export function createPostgresDriver(config: PostgresDatabaseConfig, deps: Postg
     async connect(): Promise<Connection> {
       const client = await openClient();
       if (!typeNamesLoaded) {
-        const result = await client.query("SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE typisdefined");
+        const result = await client.query(
+          "SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE typisdefined",
+        );
         for (const row of result.rows as Array<{ oid: number; name: string }>) typeNames.set(row.oid, row.name);
         typeNamesLoaded = true;
       }

@@ -26,7 +26,11 @@ export async function listTables(query: Query, filter: TableFilter): Promise<Tab
   }));
 }
 
-export async function describeTable(query: Query, schema: string | undefined, table: string): Promise<TableDescription> {
+export async function describeTable(
+  query: Query,
+  schema: string | undefined,
+  table: string,
+): Promise<TableDescription> {
   // Without a schema, the table the search_path would find.
   const found = await query(
     `SELECT c.oid::text AS oid, n.nspname, c.relkind
@@ -37,7 +41,10 @@ export async function describeTable(query: Query, schema: string | undefined, ta
     [table, schema ?? null],
   );
   const relation = found.rows[0] as { oid: string; nspname: string; relkind: string } | undefined;
-  if (!relation) throw new DbError("undefined_object", `relation "${schema ? `${schema}.` : ""}${table}" does not exist`, { sqlstate: "42P01" });
+  if (!relation)
+    throw new DbError("undefined_object", `relation "${schema ? `${schema}.` : ""}${table}" does not exist`, {
+      sqlstate: "42P01",
+    });
 
   const columns = await query(
     `SELECT a.attname, a.atttypid::int AS typid, a.atttypmod AS typmod, a.attnotnull, format_type(a.atttypid, a.atttypmod) AS formatted
@@ -65,11 +72,17 @@ export async function describeTable(query: Query, schema: string | undefined, ta
   }));
   const primary = indexes.rows.find((r: { primary: boolean }) => r.primary) as { columns: string[] } | undefined;
   return {
-    table: { schema: relation.nspname, name: table, kind: relation.relkind === "v" || relation.relkind === "m" ? "view" : "table" },
-    columns: columns.rows.map((r: { attname: string; typid: number; typmod: number; attnotnull: boolean; formatted: string }) => {
-      const info = columnInfoOf(r.attname, r.typid, r.typmod, !r.attnotnull);
-      return { ...info, nativeType: r.formatted };
-    }),
+    table: {
+      schema: relation.nspname,
+      name: table,
+      kind: relation.relkind === "v" || relation.relkind === "m" ? "view" : "table",
+    },
+    columns: columns.rows.map(
+      (r: { attname: string; typid: number; typmod: number; attnotnull: boolean; formatted: string }) => {
+        const info = columnInfoOf(r.attname, r.typid, r.typmod, !r.attnotnull);
+        return { ...info, nativeType: r.formatted };
+      },
+    ),
     primaryKey: primary?.columns ?? [],
     indexes: indexInfos,
   };

@@ -105,9 +105,13 @@ export function nativeTypeOf(oid: number, typmod: number, typeNames?: ReadonlyMa
       return { name: `numeric(${precision},${scale})`, precision, scale };
     }
     case OID.varchar:
-      return hasMod ? { name: `character varying(${typmod - 4})`, precision: typmod - 4, scale: 0 } : { name: "character varying", precision: 0, scale: 0 };
+      return hasMod
+        ? { name: `character varying(${typmod - 4})`, precision: typmod - 4, scale: 0 }
+        : { name: "character varying", precision: 0, scale: 0 };
     case OID.bpchar:
-      return hasMod ? { name: `character(${typmod - 4})`, precision: typmod - 4, scale: 0 } : { name: "bpchar", precision: 0, scale: 0 };
+      return hasMod
+        ? { name: `character(${typmod - 4})`, precision: typmod - 4, scale: 0 }
+        : { name: "bpchar", precision: 0, scale: 0 };
     case OID.timestamp:
     case OID.timestamptz:
     case OID.time:
@@ -124,9 +128,22 @@ export function nativeTypeOf(oid: number, typmod: number, typeNames?: ReadonlyMa
   }
 }
 
-export function columnInfoOf(name: string, oid: number, typmod: number, nullable: boolean, typeNames?: ReadonlyMap<number, string>): ColumnInfo {
+export function columnInfoOf(
+  name: string,
+  oid: number,
+  typmod: number,
+  nullable: boolean,
+  typeNames?: ReadonlyMap<number, string>,
+): ColumnInfo {
   const native = nativeTypeOf(oid, typmod, typeNames);
-  return { name, type: portableTypeOf(oid), nativeType: native.name, nullable, precision: native.precision, scale: native.scale };
+  return {
+    name,
+    type: portableTypeOf(oid),
+    nativeType: native.name,
+    nullable,
+    precision: native.precision,
+    scale: native.scale,
+  };
 }
 
 // "2024-02-29 13:45:12.123456" -> "2024-02-29T13:45:12.123456"; "+00" offsets become "+00:00".
@@ -164,7 +181,10 @@ export function fromPgText(text: string | null, oid: number): SqlValue {
     case "int64":
       return { kind: "int64", value: BigInt(text) };
     case "double":
-      return { kind: "double", value: Number(text === "Infinity" || text === "-Infinity" || text === "NaN" ? text : text) };
+      return {
+        kind: "double",
+        value: Number(text === "Infinity" || text === "-Infinity" || text === "NaN" ? text : text),
+      };
     case "decimal":
       return { kind: "decimal", value: text };
     case "date":

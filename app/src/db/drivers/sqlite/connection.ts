@@ -9,8 +9,9 @@
 //   text is stored as a lossy REAL;
 // - isolation: SQLite transactions are always serializable; "serializable" takes the write lock up front
 //   (BEGIN IMMEDIATE), a read-only transaction sets PRAGMA query_only for its duration.
-import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
+
 import { randomUUID } from "node:crypto";
+import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import { countPlaceholders } from "../../../sql/placeholders.js";
 import { splitStatements } from "../../../sql/statements.js";
 import { tokenize } from "../../../sql/tokenizer.js";
@@ -29,7 +30,15 @@ import type {
 import { DbError } from "../../errors.js";
 import { nextConnectionId } from "../../pool-connection-ids.js";
 import type { Row, SqlValue } from "../../values.js";
-import { mapRow, refineColumns, ROWS_PER_SLICE, SqliteChangesCursor, SqliteRowCursor, throwIfAborted, yieldToEventLoop } from "./cursor.js";
+import {
+  mapRow,
+  ROWS_PER_SLICE,
+  refineColumns,
+  SqliteChangesCursor,
+  SqliteRowCursor,
+  throwIfAborted,
+  yieldToEventLoop,
+} from "./cursor.js";
 import { mapSqliteError } from "./errors.js";
 import { describeTable, listTables } from "./metadata.js";
 import { columnInfo, toSqliteParam } from "./values.js";
@@ -133,7 +142,9 @@ export class SqliteConnection implements Connection {
     const bound = params.map(toSqliteParam);
     const declared = this.run(() => stmt.columns());
     if (declared.length === 0) return new SqliteChangesCursor(this.run(() => stmt.run(...bound)));
-    const iterator = this.run(() => stmt.iterate(...bound)) as Iterator<SQLOutputValue[]> & { return?(): IteratorResult<SQLOutputValue[]> };
+    const iterator = this.run(() => stmt.iterate(...bound)) as Iterator<SQLOutputValue[]> & {
+      return?(): IteratorResult<SQLOutputValue[]>;
+    };
     // The first row is read now: it types the expression columns that SQLite leaves undeclared.
     let first: IteratorResult<SQLOutputValue[]>;
     try {
@@ -212,7 +223,11 @@ export class SqliteConnection implements Connection {
   private statementFor(statement: StatementRef, params: SqlValue[]): StatementSync {
     if ("prepared" in statement) {
       const stmt = this.prepared.get(statement.prepared.id);
-      if (!stmt) throw new DbError("undefined_object", `prepared statement ${statement.prepared.id} is not open on this connection`);
+      if (!stmt)
+        throw new DbError(
+          "undefined_object",
+          `prepared statement ${statement.prepared.id} is not open on this connection`,
+        );
       this.checkParameterCount(statement.prepared.parameterCount, params.length);
       return stmt;
     }

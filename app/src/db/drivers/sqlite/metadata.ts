@@ -40,9 +40,15 @@ export function describeTable(db: DatabaseSync, schema: string | undefined, tabl
     .filter((c) => c.pk > 0)
     .sort((a, b) => a.pk - b.pk)
     .map((c) => c.name);
-  const indexRows = db.prepare(`PRAGMA ${s}.index_list(${quoteIdentifier(table)})`).all() as Array<{ name: string; unique: number }>;
+  const indexRows = db.prepare(`PRAGMA ${s}.index_list(${quoteIdentifier(table)})`).all() as Array<{
+    name: string;
+    unique: number;
+  }>;
   const indexes: IndexInfo[] = indexRows.map((index) => {
-    const parts = db.prepare(`PRAGMA ${s}.index_info(${quoteIdentifier(index.name)})`).all() as Array<{ seqno: number; name: string | null }>;
+    const parts = db.prepare(`PRAGMA ${s}.index_info(${quoteIdentifier(index.name)})`).all() as Array<{
+      seqno: number;
+      name: string | null;
+    }>;
     return {
       name: index.name,
       unique: index.unique === 1,

@@ -91,7 +91,8 @@ export function fromSqliteValue(value: SQLOutputValue, type: PortableType): SqlV
       if (typeof value === "string") return { kind: "date", value };
       break;
     case "timestamp":
-      if (typeof value === "string") return { kind: "timestamp", value: value.replace(SPACE_SEPARATED_TIMESTAMP, "$1T$2") };
+      if (typeof value === "string")
+        return { kind: "timestamp", value: value.replace(SPACE_SEPARATED_TIMESTAMP, "$1T$2") };
       break;
     case "interval":
       if (typeof value === "string") return { kind: "interval", value };
