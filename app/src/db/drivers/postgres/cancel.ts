@@ -2,6 +2,8 @@
 // key (protocol message CancelRequest). It needs no credentials, so it works even when the pool is full.
 // The server accepts it without TLS; where the network demands TLS for every socket it fails, and the
 // statement then runs to its end (documented limit).
+// The request names a backend, not a statement: the connection waits for the cancelled statement to settle
+// before it runs the next one, so a cancel cannot hit a later statement unless the packet itself is delayed.
 import { connect } from "node:net";
 
 const CANCEL_REQUEST_CODE = 80877102;

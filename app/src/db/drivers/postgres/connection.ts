@@ -1,6 +1,9 @@
 // One PostgreSQL connection = one pg.Client. Values come back as text and are mapped by type OID
 // (types.ts); statements are always sent with the extended protocol, so one request is one statement.
 //
+// One statement at a time per connection (the protocol's rule): while a cursor is open, other statements
+// on the same connection wait until it is closed or read to its end.
+//
 // Limits: openCursor on a prepared statement runs its SQL text in an unnamed portal (pg-cursor has no
 // named statements); Execute with maxRows on a prepared statement fetches all rows and truncates.
 import type pg from "pg";

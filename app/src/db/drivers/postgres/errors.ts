@@ -44,7 +44,7 @@ const BY_CLASS: Record<string, DbErrorKind> = {
 
 /** Errors that mean the socket itself is gone (raised by pg, not by the server). */
 const CONNECTION_LOST =
-  /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Client has encountered a connection error|not queryable|Connection closed/i;
+  /Connection terminated|timeout expired|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Client has encountered a connection error|not queryable|Connection closed/i;
 
 export function mapPgError(error: unknown): DbError {
   if (error instanceof DbError) return error;

@@ -62,11 +62,16 @@ export function createPostgresDriver(config: PostgresDatabaseConfig, deps: Postg
     async connect(): Promise<Connection> {
       const client = await openClient();
       if (!typeNamesLoaded) {
-        const result = await client.query(
-          "SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE typisdefined",
-        );
-        for (const row of result.rows as Array<{ oid: number; name: string }>) typeNames.set(row.oid, row.name);
-        typeNamesLoaded = true;
+        try {
+          const result = await client.query(
+            "SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE typisdefined",
+          );
+          for (const row of result.rows as Array<{ oid: number; name: string }>) typeNames.set(row.oid, row.name);
+          typeNamesLoaded = true;
+        } catch (error) {
+          await client.end().catch(() => {});
+          throw mapPgError(error);
+        }
       }
       return new PostgresConnection(client, { host: config.host, port: config.port }, typeNames, deps.logger);
     },
