@@ -235,3 +235,37 @@ describe("InformixDriver.connect", () => {
     await expect(driver.connect()).rejects.toMatchObject({ kind: "unavailable" });
   });
 });
+
+describe("wide DECIMAL the server will not nest", () => {
+  it("is refused with a hint, never rounded", async () => {
+    const sql = "SELECT amount FROM ledger";
+    const wrapped = `SELECT q.c1::LVARCHAR FROM (${sql}) AS q(c1)`;
+    const syntax = Object.assign(
+      new Error("[IBM][CLI Driver][IDS/UNIX64] A syntax error has occurred. SQLSTATE=42000"),
+      {
+        sqlcode: -201,
+        sqlstate: "42000",
+      },
+    );
+    const double = new ScriptedIbmDbNoServer().answer(sql, {
+      columns: [column("amount", SqlType.DECIMAL, "DECIMAL", 32, 10)],
+      rows: [[0.1]],
+    });
+    const database = double.database();
+    const prepare = database.prepare.bind(database);
+    database.prepare = async (text: string) => {
+      if (text === wrapped) throw syntax;
+      return prepare(text);
+    };
+    const connection = new InformixConnection(
+      double.module(async () => database),
+      database,
+      silent,
+    );
+    await expect(connection.execute({ sql }, [], {})).rejects.toMatchObject({
+      kind: "unsupported",
+      message: expect.stringContaining("CAST them to LVARCHAR"),
+    });
+    expect(double.openStatements).toBe(0);
+  });
+});

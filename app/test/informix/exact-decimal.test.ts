@@ -32,10 +32,12 @@ describe("exact DECIMAL fetch by rewrite", () => {
   it("rewrites only plain queries", () => {
     expect(isRewritableQuery("SELECT 1 FROM t")).toBe(true);
     expect(isRewritableQuery("  -- note\n/* c */ (select a from t) union (select a from u)")).toBe(true);
-    expect(isRewritableQuery("{ informix comment } WITH x AS (SELECT 1 a FROM t) SELECT a FROM x")).toBe(true);
+    expect(isRewritableQuery("{ informix comment } SELECT FIRST 5 a FROM t ORDER BY a")).toBe(true);
+    expect(isRewritableQuery("WITH x AS (SELECT 1 a FROM t) SELECT a FROM x")).toBe(false);
     expect(isRewritableQuery("EXECUTE FUNCTION f(1)")).toBe(false);
     expect(isRewritableQuery("select * from t into temp tt with no log")).toBe(false);
     expect(isRewritableQuery("UPDATE t SET a = 1")).toBe(false);
+    expect(isRewritableQuery("SELECT amount FROM t WHERE id = ? FOR UPDATE")).toBe(false);
   });
 
   it("remembers shapes per SQL text within a bound", () => {

@@ -159,7 +159,12 @@ export class InformixConnection implements Connection {
     guard: <T>(work: () => Promise<T>) => Promise<T>,
   ): Promise<Cursor> {
     const wrapped = wrapForTextFetch(sql, shape.columns.length, shape.textColumns);
-    const handle = await guard(() => this.db.prepare(wrapped));
+    let handle: IbmDbStatement;
+    try {
+      handle = await guard(() => this.db.prepare(wrapped));
+    } catch (error) {
+      throw notNestable(error);
+    }
     try {
       const result = unwrapResult(await guard(() => handle.execute(params)));
       return new InformixCursor({
@@ -172,7 +177,8 @@ export class InformixConnection implements Connection {
       });
     } catch (error) {
       safeDrop(handle, this.ibmdb);
-      throw error;
+      // With the CLI's deferred prepare, a statement the server cannot nest fails here rather than in prepare.
+      throw notNestable(error);
     }
   }
 
@@ -327,6 +333,18 @@ export class InformixConnection implements Connection {
       );
     });
   }
+}
+
+/** A syntax error from the wrapped form means the server would not nest this query: say how to get the exact value. */
+function notNestable(error: unknown): unknown {
+  // Only a syntax error says that: a bad parameter value (-1213, 22xxx) stays the client's invalid_statement.
+  const syntax = error instanceof DbError && (error.nativeCode === -201 || (error.sqlstate ?? "").startsWith("42"));
+  if (!(error instanceof DbError) || error.kind !== "invalid_statement" || !syntax) return error;
+  return new DbError(
+    "unsupported",
+    `this query returns DECIMAL columns wider than 15 digits that cannot be fetched exactly here (${error.message}); CAST them to LVARCHAR in the query`,
+    { sqlstate: error.sqlstate, nativeCode: error.nativeCode, cause: error },
+  );
 }
 
 function cancelled(): DbError {

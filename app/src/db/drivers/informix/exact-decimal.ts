@@ -2,7 +2,8 @@
 // (value-mapping.ts prints them with their scale); wider ones would not. For those, a query is re-issued
 // with the wide columns cast to text on the server:
 //   SELECT q.c1, q.c2::LVARCHAR, ... FROM (<original query>) AS q(c1, c2, ...)
-// Only plain queries (SELECT/WITH) are rewritten: running them twice has no side effects. The decision is
+// Only plain SELECTs are rewritten: running them twice has no side effects, and Informix accepts any
+// SELECT (with ORDER BY, UNION, FIRST/SKIP) as a derived table in FROM with a derived column list. The decision is
 // cached per SQL text, so a repeated statement goes straight to the rewritten form.
 import type { IbmDbColumnMetadata } from "./ibm-db-api.js";
 import { needsTextFetch } from "./value-mapping.js";
@@ -12,12 +13,16 @@ export function textFetchColumns(columns: IbmDbColumnMetadata[]): number[] {
   return columns.flatMap((column, index) => (needsTextFetch(column) ? [index] : []));
 }
 
-/** True for statements that only read: their first keyword, after comments and parentheses, is SELECT or WITH. */
+/**
+ * True for statements that only read and can be nested: the first keyword, after comments and
+ * parentheses, is SELECT. (A WITH query is not nested: a CTE inside a derived table is not portable
+ * across Informix releases; a wide DECIMAL from one is refused rather than rounded.)
+ */
 export function isRewritableQuery(sql: string): boolean {
   const body = stripLeadingNoise(sql);
-  if (!/^(select|with)\b/i.test(body)) return false;
-  // SELECT ... INTO TEMP / INTO var writes; leave those alone.
-  return !/\binto\s+(temp|raw|standard|external)\b/i.test(body);
+  if (!/^select\b/i.test(body)) return false;
+  // SELECT ... INTO TEMP writes, and FOR UPDATE cannot sit in a derived table; leave those alone.
+  return !/\binto\s+(temp|raw|standard|external)\b/i.test(body) && !/\bfor\s+(update|read\s+only)\b/i.test(body);
 }
 
 function stripLeadingNoise(sql: string): string {
