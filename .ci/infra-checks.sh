@@ -66,7 +66,7 @@ cdktf_checkov() {
 }
 
 actionlint_workflows() {
-  actionlint -color=never
+  actionlint -no-color
 }
 
 envs="$(environments)" || { echo "infra-checks: cannot read the environment list" >&2; exit 1; }

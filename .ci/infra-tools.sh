@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the infrastructure check tools (cfn-lint, checkov, promtool, actionlint) once and prints
+# Installs the infrastructure check tools (cfn-lint, checkov, promtool, shellcheck, actionlint) once and prints
 # the folder holding their executables. Idempotent: a tool that already answers is not reinstalled.
 # Runs as root in CI (apt-get); set INFRA_TOOLS_DIR to relocate the cache.
 set -euo pipefail
@@ -29,15 +29,15 @@ fi
 ln -sf "$venv/bin/cfn-lint" "$bin_dir/cfn-lint"
 ln -sf "$venv/bin/checkov" "$bin_dir/checkov"
 
-# promtool ships in Debian's prometheus package.
-if ! command -v promtool >/dev/null 2>&1; then
-  note "installing promtool (Debian package prometheus)"
+# promtool ships in Debian's prometheus package; actionlint runs shellcheck on workflow scripts when present.
+if ! command -v promtool >/dev/null 2>&1 || ! command -v shellcheck >/dev/null 2>&1; then
+  note "installing promtool and shellcheck (Debian packages prometheus, shellcheck)"
   export DEBIAN_FRONTEND=noninteractive
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq >>"$log" 2>&1
   # --no-install-recommends: only the binaries, no node exporter or web assets.
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends prometheus >>"$log" 2>&1 \
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends prometheus shellcheck >>"$log" 2>&1 \
     || { cat "$log" >&2; exit 1; }
   # The package starts a Prometheus server where systemd/invoke-rc.d allows; we only need promtool.
 fi
