@@ -74,12 +74,16 @@ async function main() {
       env: { ...process.env, BENCH_PG_PASSWORD: info.password, PROXY__LOGGING__LEVEL: "info" },
       stdio: ["ignore", "pipe", "inherit"],
     });
+    let httpPort = 0;
     const port = await new Promise<number>((resolve, reject) => {
       let buffer = "";
       proxy.stdout.on("data", (c: Buffer) => {
         buffer += c.toString();
-        const match = /"grpcPort":(\d+)/.exec(buffer);
-        if (match) resolve(Number(match[1]));
+        const match = /"grpcPort":(\d+),"httpPort":(\d+)/.exec(buffer);
+        if (match) {
+          httpPort = Number(match[2]);
+          resolve(Number(match[1]));
+        }
       });
       proxy.on("exit", () => reject(new Error(`proxy exited: ${buffer}`)));
     });
@@ -107,6 +111,9 @@ async function main() {
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const proxyPeak = peakRssMb(proxy.pid as number);
+    const metricsText = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)`, "m").exec(metricsText)?.[1] ?? "NaN") / 1048576;
+    const memoryNote = `proxy after the stream: heap total ${metric("nodejs_heap_size_total_bytes").toFixed(1)} MB, external ${metric("nodejs_external_memory_bytes").toFixed(1)} MB`;
     client.close();
     proxy.kill("SIGTERM");
     await new Promise((r) => proxy.once("exit", r));
@@ -118,6 +125,7 @@ async function main() {
     console.log(`ExecuteStream benchmark, ${ROWS} rows, fetch size ${FETCH_SIZE}, PostgreSQL ${info.host}:${info.port}`);
     console.log(line("direct pg-cursor (baseline)", direct.rows, direct.seconds, direct.peakRssMb));
     console.log(line("proxy ExecuteStream (gRPC loopback)", rows, seconds, proxyPeak));
+    console.log(memoryNote);
     console.log(`proxy RSS after start-up ${baselineRss.toFixed(1)} MB; limit for the 1M-row stream: 200 MB`);
     if (rows !== ROWS || direct.rows !== ROWS) throw new Error(`row count mismatch: proxy ${rows}, direct ${direct.rows}`);
     if (proxyPeak >= 200) {

@@ -4,7 +4,12 @@ import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation, protoPath as healthProtoPath } from "grpc-health-check";
-import { SqlServiceService, type SqlServiceServer } from "../gen/informix/proxy/v1/sql_service.js";
+import {
+  type ExecuteStreamRequest,
+  ExecuteStreamResponse,
+  SqlServiceService,
+  type SqlServiceServer,
+} from "../gen/informix/proxy/v1/sql_service.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import * as executeHandlers from "../service/execute-handlers.js";
@@ -38,13 +43,14 @@ export function createSqlServiceImplementation(deps: ServiceDeps, interceptors: 
     openSession: u("OpenSession", sessionHandlers.openSession),
     closeSession: u("CloseSession", sessionHandlers.closeSession),
     execute: u("Execute", executeHandlers.execute),
-    executeStream: serverStream(
+    // Row batches are written as pre-encoded Buffers, which sqlServiceDefinition's serializer passes through.
+    executeStream: serverStream<ExecuteStreamRequest, ExecuteStreamResponse | Buffer>(
       SERVICE,
       "ExecuteStream",
       interceptors,
       (ctx, req, write) => executeHandlers.executeStream(deps, ctx, req, write),
       () => metrics.grpcMsgSent.inc({ grpc_type: "server_stream", grpc_service: SERVICE, grpc_method: "ExecuteStream" }),
-    ),
+    ) as unknown as SqlServiceServer["executeStream"],
     executeBatch: u("ExecuteBatch", executeHandlers.executeBatch),
     prepare: u("Prepare", sessionHandlers.prepare),
     closePrepared: u("ClosePrepared", sessionHandlers.closePrepared),
@@ -56,6 +62,16 @@ export function createSqlServiceImplementation(deps: ServiceDeps, interceptors: 
     ping: u("Ping", metadataHandlers.ping),
   };
 }
+
+// ExecuteStream row batches arrive already encoded (service/row-batch-encoder.ts) and pass through as bytes.
+const sqlServiceDefinition = {
+  ...SqlServiceService,
+  executeStream: {
+    ...SqlServiceService.executeStream,
+    responseSerialize: (value: ExecuteStreamResponse | Buffer): Buffer =>
+      Buffer.isBuffer(value) ? value : Buffer.from(ExecuteStreamResponse.encode(value).finish()),
+  },
+};
 
 export interface GrpcServer {
   server: Server;
@@ -72,7 +88,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     observeInterceptor(options.logger, options.metrics),
     errorMappingInterceptor(options.logger),
   ];
-  server.addService(SqlServiceService, createSqlServiceImplementation(options.deps, interceptors, options.metrics));
+  server.addService(sqlServiceDefinition, createSqlServiceImplementation(options.deps, interceptors, options.metrics));
 
   const health = new HealthImplementation({ "": "NOT_SERVING", [SERVICE]: "NOT_SERVING" });
   health.addToServer(server);

@@ -16,9 +16,11 @@ import { withTarget } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
 import type { ServiceDeps } from "./service-deps.js";
 import { effectiveTimeoutMs, statementInput, statementSignal } from "./statement-input.js";
+import { encodeRowBatchResponse } from "./row-batch-encoder.js";
 import { columnToProto, rowToProto } from "./value-codec.js";
 
-export type StreamWriter<T> = (message: T) => Promise<void>;
+/** Writes one message; a Buffer is an already encoded ExecuteStreamResponse (see row-batch-encoder). */
+export type StreamWriter<T> = (message: T | Buffer) => Promise<void>;
 
 function elapsedMicros(started: bigint): bigint {
   return (process.hrtime.bigint() - started) / 1000n;
@@ -71,7 +73,7 @@ export async function executeStream(
         const rows = await cursor.next(fetchSize);
         if (rows.length === 0) break;
         rowCount += rows.length;
-        await write({ payload: { $case: "batch", value: { rows: rows.map(rowToProto) } } });
+        await write(encodeRowBatchResponse(rows));
       }
       const elapsed = elapsedMicros(started);
       deps.metrics.statementSeconds.observe({ database: database.name, kind: input.kind }, Number(elapsed) / 1e6);
