@@ -32,9 +32,11 @@ function expandIPv6(address: string): number[] | undefined {
   return groups.length === 8 ? groups : undefined;
 }
 
-/** TLS and authentication keys arrive with the security work; until then no config has both. */
-function hasTlsAndAuthentication(_config: ProxyConfig): boolean {
-  return false;
+/** TLS on the gRPC port and at least one authentication method. */
+function hasTlsAndAuthentication(config: ProxyConfig): boolean {
+  const auth = config.auth;
+  const hasMethod = auth !== undefined && (auth.apiKeys.length > 0 || auth.jwt !== undefined || auth.mtls !== undefined);
+  return config.server.tls !== undefined && hasMethod;
 }
 
 export function assertSafeBind(config: ProxyConfig, source = "the configuration"): void {
@@ -45,8 +47,8 @@ export function assertSafeBind(config: ProxyConfig, source = "the configuration"
       path: "server.host",
       message:
         `refusing to listen on ${JSON.stringify(host)}, a non-loopback address, without TLS and authentication; ` +
-        "this version has no TLS or authentication settings yet, so the only way to accept it is to set " +
-        "server.insecure: true (anyone who can reach the port can then run SQL)",
+        "configure server.tls and an auth method (apiKeys, jwt or mtls), or set server.insecure: true " +
+        "(anyone who can reach the port can then run SQL)",
     },
   ]);
 }

@@ -2,17 +2,10 @@
 // Schema (config.schema.json) and the README's configuration reference all derive from this file.
 import { z } from "zod";
 
-/** A secret is always a reference, never a literal: environment variable or file (trailing newline trimmed).
- * The union stays open: AWS Secrets Manager ({ awsSecretArn, jsonKey }) joins it later. */
-export const SecretRef = z
-  .union([
-    z.strictObject({ env: z.string().min(1).describe("Name of an environment variable holding the secret") }),
-    z.strictObject({
-      file: z.string().min(1).describe("Path of a file holding the secret (Docker/Kubernetes secret)"),
-    }),
-  ])
-  .describe("Secret reference: { env: NAME } or { file: PATH }");
-export type SecretRef = z.infer<typeof SecretRef>;
+import { SecretRef } from "./schema-secret.js";
+import { AuditConfig, AuthConfig, PolicyConfig, RoleConfig, TlsConfig } from "./security-schema.js";
+
+export { SecretRef };
 
 export const PoolConfig = z
   .strictObject({
@@ -159,6 +152,7 @@ export const ServerConfig = z.strictObject({
     .default(16 * 1024 * 1024)
     .describe("Largest response message sent; bigger results fail with RESOURCE_EXHAUSTED"),
   readinessTimeoutMs: z.number().int().min(100).default(2000).describe("Bound for each database check in /readyz"),
+  tls: TlsConfig.optional(),
 });
 
 export const LimitsConfig = z
@@ -206,11 +200,44 @@ export const ProxyConfig = z
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe("Statement and result limits"),
     sessions: SessionsConfig.default(SessionsConfig.parse({})).describe("Session limits"),
     logging: LoggingConfig.default(LoggingConfig.parse({})).describe("Logging"),
+    auth: AuthConfig.optional().describe("Authentication; absent = callers are identified by their address only"),
+    roles: z
+      .record(z.string().min(1), RoleConfig)
+      .default({})
+      .describe("Authorization: what each role may run, per database. Used when auth is configured"),
+    policy: PolicyConfig.default(PolicyConfig.parse({})).describe("Statement policy applied to every caller"),
+    audit: AuditConfig.default(AuditConfig.parse({})).describe("Audit trail of executed statements"),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.databases);
     if (names.length === 0) {
       ctx.addIssue({ code: "custom", path: ["databases"], message: "at least one database is required" });
+    }
+    if (cfg.auth?.mtls && !cfg.server.tls?.clientCa) {
+      ctx.addIssue({ code: "custom", path: ["auth", "mtls"], message: "mTLS authentication needs server.tls.clientCa" });
+    }
+    if (cfg.auth) {
+      const known = new Set(Object.keys(cfg.roles));
+      const granted = [
+        ...cfg.auth.apiKeys.flatMap((k) => k.roles),
+        ...Object.values(cfg.auth.mtls?.identities ?? {}).flat(),
+      ];
+      for (const role of new Set(granted)) {
+        if (!known.has(role)) {
+          ctx.addIssue({ code: "custom", path: ["roles"], message: `role "${role}" is granted but not defined under roles` });
+        }
+      }
+    }
+    for (const [role, roleConfig] of Object.entries(cfg.roles)) {
+      for (const db of Object.keys(roleConfig.databases)) {
+        if (db !== "*" && !(db in cfg.databases)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["roles", role, "databases", db],
+            message: `database "${db}" is not configured`,
+          });
+        }
+      }
     }
     const defaults = names.filter((n) => cfg.databases[n]?.default);
     if (defaults.length > 1) {
@@ -225,3 +252,4 @@ export type ProxyConfig = z.infer<typeof ProxyConfig>;
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type LimitsConfig = z.infer<typeof LimitsConfig>;
 export type SessionsConfig = z.infer<typeof SessionsConfig>;
+export { AuditConfig, AuthConfig, PolicyConfig, RoleConfig, TlsConfig };

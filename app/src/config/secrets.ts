@@ -20,6 +20,7 @@ export class SecretError extends Error {
 export function describeSecretRef(ref: SecretRef): string {
   if ("env" in ref) return `{ env: ${ref.env} }`;
   if ("file" in ref) return `{ file: ${ref.file} }`;
+  if ("awsSecret" in ref) return ref.key ? `{ awsSecret: ${ref.awsSecret}, key: ${ref.key} }` : `{ awsSecret: ${ref.awsSecret} }`;
   return unsupported(ref);
 }
 
@@ -48,6 +49,7 @@ export async function resolveSecret(ref: SecretRef, env: Env): Promise<string> {
     if (value === "") throw new SecretError(reference, "the file is empty");
     return value;
   }
+  if ("awsSecret" in ref) throw new SecretError(reference, "AWS Secrets Manager references are not supported yet");
   return unsupported(ref);
 }
 
