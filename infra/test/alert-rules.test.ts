@@ -6,8 +6,8 @@ import { parse } from "yaml";
 import { readAlertRuleFiles } from "../src/alert-rules.js";
 
 type Rule = { alert?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-const rules = readAlertRuleFiles().flatMap(
-  (f) => (parse(f.content) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules),
+const rules = readAlertRuleFiles().flatMap((f) =>
+  (parse(f.content) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules),
 );
 const RUNBOOK_PREFIX = "https://github.com/informix-grpc-proxy/informix-grpc-proxy/blob/main/";
 
@@ -21,13 +21,16 @@ describe("alert rules", () => {
     ]);
   });
 
-  it.each(rules.map((r) => [r.alert, r] as const))("%s has severity, summary, description and a runbook", (_name, rule) => {
-    expect(["critical", "warning"]).toContain(rule.labels?.severity);
-    expect(rule.annotations?.summary).toBeTruthy();
-    expect(rule.annotations?.description).toBeTruthy();
-    const url = rule.annotations?.runbook_url ?? "";
-    expect(url).toBe(`${RUNBOOK_PREFIX}docs/runbooks/${rule.alert}.md`);
-    const file = fileURLToPath(new URL(`../../${url.slice(RUNBOOK_PREFIX.length)}`, import.meta.url));
-    expect(existsSync(file), file).toBe(true);
-  });
+  it.each(rules.map((r) => [r.alert, r] as const))(
+    "%s has severity, summary, description and a runbook",
+    (_name, rule) => {
+      expect(["critical", "warning"]).toContain(rule.labels?.severity);
+      expect(rule.annotations?.summary).toBeTruthy();
+      expect(rule.annotations?.description).toBeTruthy();
+      const url = rule.annotations?.runbook_url ?? "";
+      expect(url).toBe(`${RUNBOOK_PREFIX}docs/runbooks/${rule.alert}.md`);
+      const file = fileURLToPath(new URL(`../../${url.slice(RUNBOOK_PREFIX.length)}`, import.meta.url));
+      expect(existsSync(file), file).toBe(true);
+    },
+  );
 });

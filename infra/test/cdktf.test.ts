@@ -1,0 +1,104 @@
+// The Terraform variant, checked with cdktf's testing helpers on the synthesized Terraform JSON.
+import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy/index.js";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository/index.js";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service/index.js";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition/index.js";
+import { Lb } from "@cdktf/provider-aws/lib/lb/index.js";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
+import { PrometheusRuleGroupNamespace } from "@cdktf/provider-aws/lib/prometheus-rule-group-namespace/index.js";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret/index.js";
+import { Testing } from "cdktf";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ProxyTerraformStack } from "../cdktf/proxy-stack.js";
+import { readAlertRuleFiles } from "../src/alert-rules.js";
+import { loadEnvironmentConfig } from "../src/config/load.js";
+
+let prod: string;
+let prodJson: { resource: Record<string, Record<string, Record<string, unknown>>> };
+
+beforeAll(() => {
+  const config = loadEnvironmentConfig("prod");
+  prod = Testing.synth(new ProxyTerraformStack(Testing.app(), "test", config));
+  prodJson = JSON.parse(prod);
+});
+
+function only(type: string): Record<string, unknown> {
+  const all = Object.values(prodJson.resource[type] ?? {});
+  expect(all, type).toHaveLength(1);
+  return all[0] as Record<string, unknown>;
+}
+
+describe("Terraform variant", () => {
+  it("creates an immutable, scanned, KMS-encrypted registry", () => {
+    expect(
+      Testing.toHaveResourceWithProperties(prod, EcrRepository.tfResourceType, {
+        image_tag_mutability: "IMMUTABLE",
+        image_scanning_configuration: { scan_on_push: true },
+      }),
+    ).toBe(true);
+    expect(JSON.stringify(only(EcrRepository.tfResourceType).encryption_configuration)).toContain(
+      '"encryption_type":"KMS"',
+    );
+  });
+
+  it("encrypts the three secrets and never writes secret values", () => {
+    const secrets = Object.values(prodJson.resource[SecretsmanagerSecret.tfResourceType] ?? {});
+    expect(secrets).toHaveLength(3);
+    for (const s of secrets) expect(s.kms_key_id).toBeDefined();
+    expect(prodJson.resource.aws_secretsmanager_secret_version).toBeUndefined();
+  });
+
+  it("passes secrets to the task by ARN and runs it non-root, read-only, with a long stop timeout", () => {
+    const definitions = String(only(EcsTaskDefinition.tfResourceType).container_definitions);
+    // container_definitions is a jsonencode() expression in HCL syntax.
+    expect(definitions).toMatch(
+      /"name" = "INFORMIX_PASSWORD", "valueFrom" = "\$\{aws_secretsmanager_secret\.informix_credentials\.arn\}:password::"/,
+    );
+    expect(definitions).not.toMatch(/"name" = "INFORMIX_PASSWORD", "value" =/);
+    expect(definitions.match(/"readonlyRootFilesystem" = true/g)).toHaveLength(3);
+    expect(definitions.match(/"user" = "1000:1000"/g)).toHaveLength(3);
+    expect(definitions).toContain('"stopTimeout" = 45');
+  });
+
+  it("runs the service with a circuit breaker behind an internal NLB checking /readyz", () => {
+    expect(
+      Testing.toHaveResourceWithProperties(prod, Lb.tfResourceType, { internal: true, load_balancer_type: "network" }),
+    ).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(prod, LbTargetGroup.tfResourceType, {
+        port: 50051,
+        protocol: "TCP",
+        target_type: "ip",
+        health_check: {
+          protocol: "HTTP",
+          port: "9090",
+          path: "/readyz",
+          matcher: "200",
+          interval: 10,
+          timeout: 5,
+          healthy_threshold: 2,
+          unhealthy_threshold: 2,
+        },
+      }),
+    ).toBe(true);
+    expect(only(EcsService.tfResourceType).deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+  });
+
+  it("snapshots the tagged data volume with the environment's retention and an encrypted copy", () => {
+    const details = JSON.stringify(only(DlmLifecyclePolicy.tfResourceType).policy_details);
+    expect(details).toContain('"retain_rule":{"count":28}');
+    expect(details).toContain('"target":"eu-central-1"');
+    expect(details).toContain('"informix-grpc-proxy:backup":"prod"');
+  });
+
+  it("loads the alert rule files into the Prometheus workspace", () => {
+    for (const file of readAlertRuleFiles()) {
+      expect(
+        Testing.toHaveResourceWithProperties(prod, PrometheusRuleGroupNamespace.tfResourceType, {
+          name: file.name,
+          data: file.content,
+        }),
+      ).toBe(true);
+    }
+  });
+});
