@@ -14,6 +14,10 @@ import type { DatabaseConfig } from "./config/schema.js";
 import { ConnectionPool } from "./db/pool.js";
 import { createDriver } from "./db/drivers/index.js";
 import { credentialSourceFor } from "./config/secrets.js";
+import { NO_AUDIT, type AuditSink } from "./security/audit-sink.js";
+import type { StatementGuard } from "./security/statement-guard.js";
+import { classify } from "./sql/classifier.js";
+import { fingerprint, fingerprintId } from "./sql/fingerprint.js";
 
 export interface ProxyOptions {
   config: ProxyConfig;
@@ -21,7 +25,18 @@ export interface ProxyOptions {
   env?: Record<string, string | undefined>;
   identity?: IdentityResolver;
   healthIntervalMs?: number;
+  guard?: StatementGuard;
+  audit?: AuditSink;
 }
+
+/** Classifies for metrics and audit, refuses nothing. */
+const classifyOnlyGuard: StatementGuard = {
+  async checkStatement({ sql }) {
+    const { statementClass } = classify(sql);
+    return { statementClass, fingerprint: fingerprint(sql), fingerprintId: fingerprintId(sql) };
+  },
+  checkSession() {},
+};
 
 export interface RunningProxy {
   grpcPort: number;
@@ -69,6 +84,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       maxPreparedPerSession: config.sessions.maxPreparedPerSession,
       metrics,
       logger,
+      guard: options.guard ?? classifyOnlyGuard,
+      audit: options.audit ?? NO_AUDIT,
     },
     logger: logger.child({ component: "grpc" }),
     metrics,

@@ -1,11 +1,13 @@
 // What every interceptor and handler knows about one call.
+import type { PeerCertificate } from "node:tls";
 import type { Metadata } from "@grpc/grpc-js";
 
 export interface Identity {
-  /** Stable id used for session ownership, limits and logs. */
+  /** Stable id used for session ownership, limits, logs and audit, e.g. "api_key:reporting", "jwt:alice". */
   id: string;
-  /** How the caller was identified. Until authentication lands, always "peer". */
+  /** How the caller was identified; "peer" when no authentication is configured. */
   method: "peer" | "api_key" | "jwt" | "mtls";
+  /** Roles for authorization; empty for "peer" (no authorization without authentication). */
   roles: string[];
 }
 
@@ -15,6 +17,8 @@ export interface CallContext {
   readonly type: "unary" | "server_stream";
   readonly peer: string;
   readonly metadata: Metadata;
+  /** The verified client certificate on an mTLS connection. */
+  readonly peerCertificate: PeerCertificate | undefined;
   /** Aborted when the client cancels or its deadline passes. */
   readonly signal: AbortSignal;
   /** Epoch milliseconds, or undefined without a deadline. */

@@ -1,6 +1,7 @@
 // Adapts promise-returning handlers to grpc-js: builds the CallContext (with an AbortSignal that fires on
 // client cancel or deadline), runs the interceptor chain, and sends results or errors with status details.
 import { once } from "node:events";
+import type { PeerCertificate } from "node:tls";
 import {
   Metadata,
   status,
@@ -48,6 +49,7 @@ function createContext(
     type,
     peer: call.getPeer(),
     metadata: call.metadata,
+    peerCertificate: peerCertificateOf(call),
     signal: controller.signal,
     deadline,
     identity: { id: "anonymous", method: "peer", roles: [] },
@@ -60,6 +62,12 @@ function createContext(
       call.removeListener("cancelled", onCancelled);
     },
   };
+}
+
+function peerCertificateOf(call: { getAuthContext(): { sslPeerCertificate?: PeerCertificate } }): PeerCertificate | undefined {
+  const certificate = call.getAuthContext().sslPeerCertificate;
+  // Node gives an empty object when the peer sent no certificate.
+  return certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
 }
 
 function asApiError(error: unknown): ApiError {

@@ -14,7 +14,9 @@ import type { CallContext } from "../server/call-context.js";
 import { ApiError, invalidArgument } from "./api-error.js";
 import { withTarget } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
+import type { StatementDecision } from "../security/statement-guard.js";
 import type { ServiceDeps } from "./service-deps.js";
+import { guardStatement, runAudited } from "./statement-audit.js";
 import { effectiveTimeoutMs, statementInput, statementSignal } from "./statement-input.js";
 import { encodeRowBatchResponse } from "./row-batch-encoder.js";
 import { columnToProto, rowToProto } from "./value-codec.js";
@@ -29,21 +31,25 @@ function elapsedMicros(started: bigint): bigint {
 export async function execute(deps: ServiceDeps, ctx: CallContext, request: ExecuteRequest): Promise<ExecuteResponse> {
   const maxRows = request.maxRows > 0 ? Math.min(request.maxRows, deps.limits.maxRows) : deps.limits.maxRows;
   const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
-  return withTarget(deps, ctx, request, async ({ connection, database, session }) => {
-    const input = statementInput(request, session, deps.limits);
-    const started = process.hrtime.bigint();
-    const signal = statementSignal(ctx.signal, timeoutMs);
-    const result = await connection.execute(input.ref, input.params, { signal, maxRows });
-    const elapsed = elapsedMicros(started);
-    deps.metrics.statementSeconds.observe({ database: database.name, kind: input.kind }, Number(elapsed) / 1e6);
-    ctx.logFields.rows = result.rows.length;
-    return {
-      columns: result.columns.map(columnToProto),
-      rows: result.rows.map(rowToProto),
-      rowsAffected: BigInt(result.rowsAffected),
-      truncated: result.truncated,
-      elapsedMicros: elapsed,
-    };
+  return withTarget(deps, ctx, request, async (target) => {
+    const input = statementInput(request, target.session, deps.limits);
+    const decision = await guardStatement(deps, ctx, target, input.sql);
+    return runAudited(deps, ctx, target, decision, async () => {
+      const started = process.hrtime.bigint();
+      const signal = statementSignal(ctx.signal, timeoutMs);
+      const result = await target.connection.execute(input.ref, input.params, { signal, maxRows });
+      ctx.logFields.rows = result.rows.length;
+      return {
+        rows: result.rows.length || result.rowsAffected,
+        value: {
+          columns: result.columns.map(columnToProto),
+          rows: result.rows.map(rowToProto),
+          rowsAffected: BigInt(result.rowsAffected),
+          truncated: result.truncated,
+          elapsedMicros: elapsedMicros(started),
+        },
+      };
+    });
   });
 }
 
@@ -58,36 +64,42 @@ export async function executeStream(
   }
   const fetchSize = request.fetchSize > 0 ? request.fetchSize : deps.limits.defaultFetchSize;
   const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
-  await withTarget(deps, ctx, request, async ({ connection, database, session }) => {
-    const input = statementInput(request, session, deps.limits);
-    const started = process.hrtime.bigint();
-    const signal = statementSignal(ctx.signal, timeoutMs);
-    const cursor = await connection.openCursor(input.ref, input.params, { signal });
-    let rowCount = 0;
-    try {
-      await write({ payload: { $case: "header", value: { columns: cursor.columns.map(columnToProto) } } });
-      // Reads the next batch only after the previous one has been handed to the transport (write waits for
-      // grpc-js to drain), so a slow client slows the database cursor instead of filling memory.
-      for (;;) {
-        if (ctx.signal.aborted) return;
-        const rows = await cursor.next(fetchSize);
-        if (rows.length === 0) break;
-        rowCount += rows.length;
-        await write(encodeRowBatchResponse(rows));
+  await withTarget(deps, ctx, request, async (target) => {
+    const input = statementInput(request, target.session, deps.limits);
+    const decision = await guardStatement(deps, ctx, target, input.sql);
+    await runAudited(deps, ctx, target, decision, async () => {
+      const started = process.hrtime.bigint();
+      const signal = statementSignal(ctx.signal, timeoutMs);
+      const cursor = await target.connection.openCursor(input.ref, input.params, { signal });
+      let rowCount = 0;
+      try {
+        await write({ payload: { $case: "header", value: { columns: cursor.columns.map(columnToProto) } } });
+        // Reads the next batch only after the previous one has been handed to the transport (write waits for
+        // grpc-js to drain), so a slow client slows the database cursor instead of filling memory.
+        for (;;) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          const rows = await cursor.next(fetchSize);
+          if (rows.length === 0) break;
+          rowCount += rows.length;
+          await write(encodeRowBatchResponse(rows));
+        }
+        ctx.logFields.rows = rowCount;
+        await write({
+          payload: {
+            $case: "summary",
+            value: {
+              rowCount: BigInt(rowCount),
+              rowsAffected: BigInt(cursor.rowsAffected),
+              elapsedMicros: elapsedMicros(started),
+            },
+          },
+        });
+      } finally {
+        // Also on cancel mid-stream: the cursor is closed at once and the connection returns to the pool.
+        await cursor.close();
       }
-      const elapsed = elapsedMicros(started);
-      deps.metrics.statementSeconds.observe({ database: database.name, kind: input.kind }, Number(elapsed) / 1e6);
-      ctx.logFields.rows = rowCount;
-      await write({
-        payload: {
-          $case: "summary",
-          value: { rowCount: BigInt(rowCount), rowsAffected: BigInt(cursor.rowsAffected), elapsedMicros: elapsed },
-        },
-      });
-    } finally {
-      // Also on cancel mid-stream: the cursor is closed at once and the connection returns to the pool.
-      await cursor.close();
-    }
+      return { value: undefined, rows: rowCount || cursor.rowsAffected };
+    });
   });
 }
 
@@ -101,8 +113,11 @@ export async function executeBatch(
     throw invalidArgument("statements", `at most ${deps.limits.maxBatchItems} items per batch`);
   }
   const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
-  return withTarget(deps, ctx, request, async ({ connection, database, session }) => {
-    const inputs = items.map((item) => statementInput(item.request, session, deps.limits, item.field));
+  return withTarget(deps, ctx, request, async (target) => {
+    const { connection, database } = target;
+    const inputs = items.map((item) => statementInput(item.request, target.session, deps.limits, item.field));
+    const decisions = [];
+    for (const input of inputs) decisions.push(await guardStatement(deps, ctx, target, input.sql));
     if (request.atomic && connection.inTransaction) {
       throw new ApiError(status.FAILED_PRECONDITION, "atomic batch inside an open transaction: commit or roll back first", {
         reason: "TRANSACTION_STATE",
@@ -115,15 +130,13 @@ export async function executeBatch(
     try {
       for (const [index, input] of inputs.entries()) {
         const signal = statementSignal(ctx.signal, timeoutMs);
-        const started = process.hrtime.bigint();
         try {
-          const result = await connection.execute(input.ref, input.params, { signal, maxRows: 1 });
-          deps.metrics.statementSeconds.observe(
-            { database: database.name, kind: input.kind },
-            Number(elapsedMicros(started)) / 1e6,
-          );
-          total += BigInt(result.rowsAffected);
-          results.push({ rowsAffected: BigInt(result.rowsAffected) });
+          const affected = await runAudited(deps, ctx, target, decisions[index] as StatementDecision, async () => {
+            const result = await connection.execute(input.ref, input.params, { signal, maxRows: 1 });
+            return { value: result.rowsAffected, rows: result.rowsAffected };
+          });
+          total += BigInt(affected);
+          results.push({ rowsAffected: BigInt(affected) });
         } catch (error) {
           if (request.atomic || !(error instanceof DbError) || error.connectionBroken) {
             throw withBatchIndex(toApiError(error, database.name), index);

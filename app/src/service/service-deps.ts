@@ -3,6 +3,8 @@ import type { LimitsConfig } from "../config/schema.js";
 import type { DatabaseRegistry } from "../db/database-registry.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import type { AuditSink } from "../security/audit-sink.js";
+import type { StatementGuard } from "../security/statement-guard.js";
 import type { SessionRegistry } from "../sessions/registry.js";
 
 export interface ServiceDeps {
@@ -13,4 +15,6 @@ export interface ServiceDeps {
   maxPreparedPerSession: number;
   metrics: Metrics;
   logger: Logger;
+  guard: StatementGuard;
+  audit: AuditSink;
 }

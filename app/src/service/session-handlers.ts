@@ -32,6 +32,7 @@ export async function openSession(
 ): Promise<OpenSessionResponse> {
   const database = findDatabase(deps, request.database);
   ctx.logFields.database = database.name;
+  deps.guard.checkSession(ctx.identity, database.name, deps.sessions.countFor(ctx.identity.id, database.name));
   const session = await deps.sessions.open(ctx.identity.id, database);
   ctx.logFields.sessionId = session.id;
   try {
@@ -69,6 +70,13 @@ export async function prepare(deps: ServiceDeps, ctx: CallContext, request: Prep
         reason: "PREPARED_LIMIT",
       });
     }
+    await deps.guard.checkStatement({
+      identity: ctx.identity,
+      database: session.database.name,
+      sql: request.sql,
+      rpc: ctx.method,
+      inTransaction: session.inTransaction,
+    });
     const prepared = await session.lease.connection.prepare(request.sql);
     // The client sees an opaque random id, never the driver's statement name.
     const statementId = randomBytes(12).toString("hex");

@@ -5,7 +5,6 @@ import type { PreparedStatement, StatementRef } from "../db/driver.js";
 import type { SqlValue } from "../db/values.js";
 import type { Value } from "../gen/informix/proxy/v1/values.js";
 import type { Session } from "../sessions/session.js";
-import { classify } from "../sql/classifier.js";
 import { countPlaceholders } from "../sql/placeholders.js";
 import { SqlSyntaxError } from "../sql/tokenizer.js";
 import { invalidArgument, statementNotFound } from "./api-error.js";
@@ -14,8 +13,8 @@ import { paramsFromProto } from "./value-codec.js";
 export interface StatementInput {
   ref: StatementRef;
   params: SqlValue[];
-  /** Statement class for metrics ("read", "write", ...). */
-  kind: string;
+  /** The SQL text that runs (a prepared statement's own text), for the guard. */
+  sql: string;
 }
 
 export function statementInput(
@@ -37,18 +36,15 @@ export function statementInput(
   const params = paramsFromProto(request.params, `${prefix}params`);
   let ref: StatementRef;
   let expected: number;
-  let kind: string;
   if (hasId) {
     if (!session) throw invalidArgument(`${prefix}statement_id`, "a prepared statement needs the session_id that prepared it");
     const prepared: PreparedStatement | undefined = session.prepared.get(request.statementId);
     if (!prepared) throw statementNotFound();
     ref = { prepared };
     expected = prepared.parameterCount;
-    kind = statementKind(prepared.sql);
   } else {
     ref = { sql: request.sql };
     expected = placeholderCount(request.sql, `${prefix}sql`);
-    kind = statementKind(request.sql);
   }
   if (params.length !== expected) {
     throw invalidArgument(
@@ -56,7 +52,7 @@ export function statementInput(
       `the statement has ${expected} placeholder${expected === 1 ? "" : "s"} but ${params.length} parameter${params.length === 1 ? " was" : "s were"} given`,
     );
   }
-  return { ref, params, kind };
+  return { ref, params, sql: "prepared" in ref ? ref.prepared.sql : ref.sql };
 }
 
 export function placeholderCount(sql: string, field: string): number {
@@ -65,14 +61,6 @@ export function placeholderCount(sql: string, field: string): number {
   } catch (error) {
     if (error instanceof SqlSyntaxError) throw invalidArgument(field, error.message);
     throw error;
-  }
-}
-
-function statementKind(sql: string): string {
-  try {
-    return classify(sql).statementClass;
-  } catch {
-    return "unknown";
   }
 }
 

@@ -67,6 +67,15 @@ export class SessionRegistry {
     }
   }
 
+  /** Open sessions of one owner on one database (role limits). */
+  countFor(owner: string, database: string): number {
+    let count = 0;
+    for (const session of this.sessions.values()) {
+      if (session.owner === owner && session.database.name === database) count++;
+    }
+    return count;
+  }
+
   /** The session, if it exists and belongs to owner; NOT_FOUND otherwise (a foreign id looks unknown). */
   get(id: string, owner: string): Session {
     const session = this.sessions.get(id);

@@ -1,0 +1,16 @@
+// One way of authenticating a call (API key, JWT, client certificate). The authentication interceptor asks
+// each configured authenticator in turn.
+import type { CallContext, Identity } from "../call-context.js";
+
+export type AuthOutcome =
+  /** This method found valid credentials. */
+  | { kind: "authenticated"; identity: Identity }
+  /** This method's credentials are absent from the call (try the next method). */
+  | { kind: "absent" }
+  /** Credentials of this method were presented and are invalid. The reason is logged, never sent to the client. */
+  | { kind: "rejected"; reason: string };
+
+export interface Authenticator {
+  readonly method: Identity["method"];
+  authenticate(ctx: CallContext): Promise<AuthOutcome>;
+}

@@ -1,0 +1,60 @@
+// Runs one statement under the guard and the audit trail: the guard may refuse it, and every statement that
+// was allowed to run leaves one audit record with its outcome (never its parameters).
+import type { CallContext } from "../server/call-context.js";
+import { codeName } from "../server/interceptors/observe.js";
+import type { StatementDecision } from "../security/statement-guard.js";
+import type { Target } from "./connection-target.js";
+import { toApiError } from "./db-error-mapping.js";
+import type { ServiceDeps } from "./service-deps.js";
+
+export async function guardStatement(
+  deps: ServiceDeps,
+  ctx: CallContext,
+  target: Target,
+  sql: string,
+): Promise<StatementDecision> {
+  return deps.guard.checkStatement({
+    identity: ctx.identity,
+    database: target.database.name,
+    sql,
+    rpc: ctx.method,
+    inTransaction: target.connection.inTransaction,
+  });
+}
+
+export async function runAudited<T>(
+  deps: ServiceDeps,
+  ctx: CallContext,
+  target: Target,
+  decision: StatementDecision,
+  run: () => Promise<{ value: T; rows: number }>,
+): Promise<T> {
+  const started = process.hrtime.bigint();
+  let status = "OK";
+  let rows = 0;
+  try {
+    const outcome = await run();
+    rows = outcome.rows;
+    return outcome.value;
+  } catch (error) {
+    status = ctx.signal.aborted ? "Canceled" : codeName(toApiError(error, target.database.name).code);
+    throw error;
+  } finally {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    deps.metrics.statementSeconds.observe({ database: target.database.name, kind: decision.statementClass }, seconds);
+    deps.audit.record({
+      time: new Date().toISOString(),
+      identity: ctx.identity.id,
+      identityMethod: ctx.identity.method,
+      sessionId: target.session?.id,
+      database: target.database.name,
+      rpc: ctx.method,
+      statementClass: decision.statementClass,
+      fingerprintId: decision.fingerprintId,
+      fingerprint: decision.fingerprint,
+      rows,
+      durationMs: Math.round(seconds * 1e6) / 1e3,
+      status,
+    });
+  }
+}
