@@ -321,3 +321,11 @@ describe("GitHub OIDC role", () => {
     }
   });
 });
+
+describe("network", () => {
+  it("creates interface endpoints where the environment asks for them (prod) and not in dev", () => {
+    dev.template("network").resourceCountIs("AWS::EC2::VPCEndpoint", 1);
+    prod.template("network").resourceCountIs("AWS::EC2::VPCEndpoint", 8);
+    prod.template("network").hasResourceProperties("AWS::EC2::FlowLog", { TrafficType: "REJECT" });
+  });
+});

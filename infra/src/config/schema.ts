@@ -24,6 +24,8 @@ export const NetworkConfig = z.discriminatedUnion("mode", [
     cidr: z.string().default("10.40.0.0/16"),
     maxAzs: z.number().int().min(2).max(3).default(2),
     natGateways: z.number().int().min(1).max(3).default(1),
+    /** Interface endpoints (Secrets Manager, ECR, logs, SSM) keep AWS traffic off the NAT; each costs per AZ-hour. */
+    interfaceEndpoints: z.boolean().default(true),
   }),
   z.strictObject({
     mode: z.literal("existing"),

@@ -42,7 +42,7 @@ export class NetworkStack extends Stack {
       });
       // Interface endpoints keep Secrets Manager, ECR and SSM traffic off the NAT gateway.
       vpc.addGatewayEndpoint("S3", { service: ec2.GatewayVpcEndpointAwsService.S3 });
-      for (const [name, service] of [
+      const endpoints = [
         ["SecretsManager", ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
         ["EcrApi", ec2.InterfaceVpcEndpointAwsService.ECR],
         ["EcrDocker", ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
@@ -50,7 +50,8 @@ export class NetworkStack extends Stack {
         ["Ssm", ec2.InterfaceVpcEndpointAwsService.SSM],
         ["SsmMessages", ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES],
         ["Ec2Messages", ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES],
-      ] as const) {
+      ] as const;
+      for (const [name, service] of net.interfaceEndpoints ? endpoints : []) {
         // open: false plus an explicit rule keeps the endpoint groups to HTTPS from this VPC's literal range.
         const endpoint = vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true, open: false });
         endpoint.connections.allowFrom(ec2.Peer.ipv4(net.cidr), ec2.Port.tcp(443), "HTTPS from inside the VPC");
