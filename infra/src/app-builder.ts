@@ -2,7 +2,7 @@
 import type { App, Environment } from "aws-cdk-lib";
 import { Tags } from "aws-cdk-lib";
 import type { EnvironmentConfig } from "./config/schema.js";
-import { applyNagSuppressions } from "./nag/suppressions.js";
+import { applyNagSuppressions, type RecordedAcknowledgement } from "./nag/suppressions.js";
 import { AlertingStack } from "./stacks/alerting-stack.js";
 import { EksServiceStack } from "./stacks/eks-service-stack.js";
 import { GithubOidcStack } from "./stacks/github-oidc-stack.js";
@@ -27,7 +27,13 @@ export function stackPrefix(config: EnvironmentConfig): string {
   return `InformixGrpcProxy-${config.name}`;
 }
 
-export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
+export interface BuiltEnvironment {
+  readonly stacks: EnvironmentStacks;
+  /** The cdk-nag findings accepted on purpose, with their reasons. */
+  readonly nagAcknowledgements: RecordedAcknowledgement[];
+}
+
+export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvironment {
   const env: Environment = { account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT, region: config.region };
   const prefix = stackPrefix(config);
   const common = { env, config };
@@ -92,6 +98,5 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
     Tags.of(stack).add("project", "informix-grpc-proxy");
     Tags.of(stack).add("environment", config.name);
   }
-  applyNagSuppressions(stacks);
-  return stacks;
+  return { stacks, nagAcknowledgements: applyNagSuppressions(stacks) };
 }

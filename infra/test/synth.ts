@@ -4,6 +4,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { buildEnvironment, type EnvironmentStacks } from "../src/app-builder.js";
 import { loadEnvironmentConfig } from "../src/config/load.js";
 import type { EnvironmentConfig } from "../src/config/schema.js";
+import type { RecordedAcknowledgement } from "../src/nag/suppressions.js";
 
 export const TEST_ACCOUNT = "123456789012";
 
@@ -11,18 +12,20 @@ export interface SynthesizedEnvironment {
   readonly app: App;
   readonly config: EnvironmentConfig;
   readonly stacks: EnvironmentStacks;
+  readonly nagAcknowledgements: RecordedAcknowledgement[];
   template(stack: keyof EnvironmentStacks): Template;
 }
 
 export function synthesize(envName: string): SynthesizedEnvironment {
   const app = new App();
   const config = loadEnvironmentConfig(envName, { account: TEST_ACCOUNT });
-  const stacks = buildEnvironment(app, config);
+  const { stacks, nagAcknowledgements } = buildEnvironment(app, config);
   const templates = new Map<string, Template>();
   return {
     app,
     config,
     stacks,
+    nagAcknowledgements,
     template(name) {
       const stack = stacks[name];
       if (!stack) throw new Error(`environment ${envName} has no ${name} stack`);

@@ -10,14 +10,9 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
-/** Every acknowledgement made, for the report (tests count and print them). */
-export const acknowledgements: { path: string; id: string; reason: string }[] = [];
-
-function acknowledge(scope: IConstruct, ids: readonly string[], reason: string): void {
-  for (const id of ids) {
-    Validations.of(scope).acknowledge({ id, reason });
-    acknowledgements.push({ path: scope.node.path, id, reason });
-  }
+export interface RecordedAcknowledgement extends Acknowledgement {
+  /** Construct path the acknowledgement applies to (and below). */
+  readonly path: string;
 }
 
 const KMS_GRANT_ACTIONS = [
@@ -25,7 +20,16 @@ const KMS_GRANT_ACTIONS = [
   "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
 ];
 
-export function applyNagSuppressions(stacks: EnvironmentStacks): void {
+/** Acknowledges the accepted findings and returns them, so tests and reports can count them. */
+export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowledgement[] {
+  const made: RecordedAcknowledgement[] = [];
+  const acknowledge = (scope: IConstruct, ids: readonly string[], reason: string): void => {
+    for (const id of ids) {
+      Validations.of(scope).acknowledge({ id, reason });
+      made.push({ path: scope.node.path, id, reason });
+    }
+  };
+
   acknowledge(
     stacks.secrets,
     ["AwsSolutions-SMG4"],
@@ -127,6 +131,7 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): void {
         "manifests); its roles, policies and runtime are set by the library, not by this project.",
     );
   }
+  return made;
 }
 
 /** cdk-nag renders an unresolved account as <AWS::AccountId>. */
