@@ -15,6 +15,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY app/package.json app/package.json
+COPY infra/package.json infra/package.json
 # Only the proxy's workspace: the infrastructure code never ships in the image.
 RUN npm ci --workspace app --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json buf.gen.yaml buf.yaml ./
