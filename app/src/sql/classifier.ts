@@ -194,6 +194,10 @@ function classifyFrom(tokens: readonly Token[], start: number): StatementClassif
   }
   if (first === "CALL" || first === "DO") return result("procedure", first);
   if (first === "SET") return classifySet(tokens, i, first);
+  // PostgreSQL RESET ROLE / RESET SESSION AUTHORIZATION undo SET ROLE: they change who the connection is.
+  if (first === "RESET" && (second === "ROLE" || (second === "SESSION" && wordUpper(tokens[i + 2]) === "AUTHORIZATION"))) {
+    return result("session", first);
+  }
   if (TRANSACTION.has(first)) return result("transaction", first);
   if (first === "START") return result(second === "TRANSACTION" ? "transaction" : "admin", first);
   if (SESSION.has(first)) return result("session", first);
@@ -207,7 +211,11 @@ export function classifyStatements(sql: string): StatementClassification[] {
 }
 
 export function classify(sql: string): Classification {
-  const statements = classifyStatements(sql);
+  return summarize(classifyStatements(sql));
+}
+
+/** The conservative summary of already classified statements (see CLASS_RANK). */
+export function summarize(statements: readonly StatementClassification[]): Classification {
   const first = statements[0];
   if (first === undefined) return { ...EMPTY, statementCount: 0 };
   let summary: Classification = { ...first, statementCount: statements.length };

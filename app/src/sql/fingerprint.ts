@@ -133,5 +133,10 @@ export function fingerprint(sql: string): string {
 
 /** Short stable id of the fingerprint: first 16 hex digits of its SHA-256. */
 export function fingerprintId(sql: string): string {
-  return createHash("sha256").update(fingerprint(sql)).digest("hex").slice(0, 16);
+  return idOfFingerprint(fingerprint(sql));
+}
+
+/** The id of an already computed fingerprint (saves fingerprinting twice). */
+export function idOfFingerprint(fingerprintText: string): string {
+  return createHash("sha256").update(fingerprintText).digest("hex").slice(0, 16);
 }

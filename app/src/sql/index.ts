@@ -5,8 +5,9 @@ export { splitStatements } from "./statements.js";
 export {
   classify,
   classifyStatements,
+  summarize,
   type Classification,
   type StatementClass,
   type StatementClassification,
 } from "./classifier.js";
-export { fingerprint, fingerprintId } from "./fingerprint.js";
+export { fingerprint, fingerprintId, idOfFingerprint } from "./fingerprint.js";
