@@ -54,7 +54,14 @@ export const JwtConfig = z.strictObject({
   rolesClaim: z.string().min(1).default("roles").describe("Claim holding the roles (dotted path allowed)"),
   subjectClaim: z.string().min(1).default("sub"),
   clockToleranceSec: z.number().int().min(0).max(300).default(30),
-  jwksCacheMs: z.number().int().min(1000).default(600_000),
+  jwksCacheMs: z.number().int().min(1000).default(600_000).describe("How long a fetched JWKS is used before refetching"),
+  jwksCooldownMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe("A token with an unknown kid refetches the JWKS (key rotation), at most once per this interval"),
+  jwksTimeoutMs: z.number().int().min(100).default(5000).describe("Timeout of one JWKS fetch"),
 });
 
 export const MtlsAuthConfig = z.strictObject({
@@ -73,6 +80,10 @@ export const AuthConfig = z
     apiKeys: z.array(ApiKeyConfig).default([]),
     jwt: JwtConfig.optional(),
     mtls: MtlsAuthConfig.optional().describe("Authenticate callers by their client certificate (needs server.tls.clientCa)"),
+    anonymousReflection: z
+      .boolean()
+      .default(false)
+      .describe("Serve gRPC server reflection without credentials (health checks never need them)"),
   })
   .describe("Authentication methods; any enabled method may authenticate a call");
 export type AuthConfig = z.infer<typeof AuthConfig>;
@@ -116,3 +127,9 @@ export const AuditConfig = z.strictObject({
     .describe('Where audit records go: "stdout", "stderr" or { file: PATH }'),
 });
 export type AuditConfig = z.infer<typeof AuditConfig>;
+
+export type RoleGrant = z.infer<typeof RoleGrant>;
+export type RoleConfig = z.infer<typeof RoleConfig>;
+export type ApiKeyConfig = z.infer<typeof ApiKeyConfig>;
+export type JwtConfig = z.infer<typeof JwtConfig>;
+export type MtlsAuthConfig = z.infer<typeof MtlsAuthConfig>;
