@@ -50,12 +50,37 @@ const credentials = {
   user: z.string().min(1).optional().describe("Literal user name (or take it from userSecret)"),
   userSecret: SecretRef.optional().describe("User name from a secret reference (instead of user)"),
   password: SecretRef.optional().describe("Password from a secret reference; never a literal"),
+  credentials: SecretRef.optional().describe(
+    'User and password from one RDS-style JSON secret ({"username", "password", ...}), e.g. { awsSecret: ARN }; instead of user/userSecret/password',
+  ),
 };
 
 function oneUserSource(db: { user?: string | undefined; userSecret?: unknown }): boolean {
   return db.user === undefined || db.userSecret === undefined;
 }
 const oneUserSourceMessage = { message: "set user or userSecret, not both", path: ["userSecret"] };
+
+/** `credentials` supplies both user and password from one secret, so it excludes the separate keys. */
+function oneCredentialSource(
+  db: { user?: unknown; userSecret?: unknown; password?: unknown; credentials?: SecretRef | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (db.credentials === undefined) return;
+  if (db.user !== undefined || db.userSecret !== undefined || db.password !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["credentials"],
+      message: "credentials supplies user and password: remove user, userSecret and password",
+    });
+  }
+  if ("key" in db.credentials && db.credentials.key !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["credentials", "key"],
+      message: "credentials reads username and password from the whole JSON secret: remove key",
+    });
+  }
+}
 
 /** Connection-string keywords that carry credentials: they belong in user/password references. */
 const credentialKeywords = new Set(["uid", "pwd", "password", "user", "username", "authentication"]);
@@ -87,7 +112,8 @@ export const PostgresDatabase = z
     applicationName: z.string().default("informix-grpc-proxy").describe("application_name shown in pg_stat_activity"),
     ...common,
   })
-  .refine(oneUserSource, oneUserSourceMessage);
+  .refine(oneUserSource, oneUserSourceMessage)
+  .superRefine(oneCredentialSource);
 
 export const InformixDatabase = z
   .strictObject({
@@ -112,6 +138,7 @@ export const InformixDatabase = z
     ...common,
   })
   .refine(oneUserSource, oneUserSourceMessage)
+  .superRefine(oneCredentialSource)
   .superRefine((db, ctx) => {
     for (const keyword of Object.keys(db.options)) {
       if (credentialKeywords.has(keyword.toLowerCase())) {

@@ -1,7 +1,9 @@
-// Secrets are references (environment variable or file), resolved when a connection needs them. Errors name
-// the reference, never the value. AWS Secrets Manager joins the SecretRef union later: add a case below.
+// Secrets are references (environment variable, file or AWS Secrets Manager), resolved when a connection needs
+// them. Errors name the reference, never the value.
 import { readFile } from "node:fs/promises";
 import type { CredentialSource } from "../db/driver.js";
+import { type AwsSecretsReader, createAwsSecretsReader } from "../security/secrets/aws-secrets-manager.js";
+import { databaseCredentialsFrom, selectSecretKey } from "../security/secrets/secret-json.js";
 import type { DatabaseConfig, SecretRef } from "./schema.js";
 
 type Env = Record<string, string | undefined>;
@@ -28,7 +30,24 @@ function unsupported(ref: never): never {
   throw new SecretError(JSON.stringify(Object.keys(ref as object)), "unsupported secret reference");
 }
 
-export async function resolveSecret(ref: SecretRef, env: Env): Promise<string> {
+/** One reader (one SDK client per region) per environment object, shared by every reference resolved against it. */
+const awsReaders = new WeakMap<Env, AwsSecretsReader>();
+function defaultAwsReader(env: Env): AwsSecretsReader {
+  let reader = awsReaders.get(env);
+  if (!reader) {
+    reader = createAwsSecretsReader(env);
+    awsReaders.set(env, reader);
+  }
+  return reader;
+}
+
+/** Messages of these layers describe the lookup or the shape, never the content; anything else is not repeated. */
+function reasonOf(error: unknown): string {
+  const e = error as Error;
+  return e.name === "AwsSecretLookupError" || e.name === "SecretFormatError" ? e.message : "the lookup failed";
+}
+
+export async function resolveSecret(ref: SecretRef, env: Env, aws?: AwsSecretsReader): Promise<string> {
   const reference = describeSecretRef(ref);
   if ("env" in ref) {
     const value = env[ref.env];
@@ -49,12 +68,24 @@ export async function resolveSecret(ref: SecretRef, env: Env): Promise<string> {
     if (value === "") throw new SecretError(reference, "the file is empty");
     return value;
   }
-  if ("awsSecret" in ref) throw new SecretError(reference, "AWS Secrets Manager references are not supported yet");
+  if ("awsSecret" in ref) {
+    try {
+      const text = await (aws ?? defaultAwsReader(env)).getSecretString(ref.awsSecret);
+      const value = ref.key === undefined ? text : selectSecretKey(text, ref.key);
+      if (value === "") throw new SecretError(reference, "the secret is empty");
+      return value;
+    } catch (error) {
+      if (error instanceof SecretError) throw error;
+      throw new SecretError(reference, reasonOf(error));
+    }
+  }
   return unsupported(ref);
 }
 
 export interface SecretCacheOptions {
   env?: Env;
+  /** AWS Secrets Manager access; by default one reader per env object. */
+  aws?: AwsSecretsReader;
   /** Milliseconds since some epoch; injectable so tests can move time. */
   now?: () => number;
 }
@@ -70,13 +101,17 @@ export function cachedSecret(
   options: SecretCacheOptions = {},
 ): (forceRefresh: boolean) => Promise<string> {
   const env = options.env ?? process.env;
-  const now = options.now ?? Date.now;
-  let cached: { value: string; expiresAt: number } | undefined;
-  let inFlight: Promise<string> | undefined;
+  return cachedLookup(() => resolveSecret(ref, env, options.aws), ttlMs, options.now ?? Date.now);
+}
+
+/** The TTL cache behind cachedSecret, for any lookup (a whole JSON credentials secret too). */
+function cachedLookup<T>(resolve: () => Promise<T>, ttlMs: number, now: () => number): (forceRefresh: boolean) => Promise<T> {
+  let cached: { value: T; expiresAt: number } | undefined;
+  let inFlight: Promise<T> | undefined;
   return (forceRefresh) => {
     if (!forceRefresh && cached && now() < cached.expiresAt) return Promise.resolve(cached.value);
     if (inFlight) return inFlight;
-    const lookup = resolveSecret(ref, env).then(
+    const lookup = resolve().then(
       (value) => {
         cached = { value, expiresAt: now() + ttlMs };
         inFlight = undefined;
@@ -97,14 +132,32 @@ export function cachedSecret(
 export const CREDENTIAL_TTL_MS = 5 * 60_000;
 
 /**
- * The credentials a driver uses for each new connection: user from `user` or `userSecret`, password from
- * `password`. Resolves to undefined for SQLite, and for a server database that configures neither (the
- * driver's own defaults apply then). A missing password is the empty string (trust or peer authentication).
+ * The credentials a driver uses for each new connection: user and password together from one RDS-style JSON
+ * secret (`credentials`), or user from `user` or `userSecret` and password from `password`. Resolves to
+ * undefined for SQLite, and for a server database that configures none (the driver's own defaults apply then).
+ * A missing password is the empty string (trust or peer authentication).
  */
 export function credentialSourceFor(db: DatabaseConfig, env: Env, options: SecretCacheOptions = {}): CredentialSource {
   if (db.driver === "sqlite") return async () => undefined;
+  const now = options.now ?? Date.now;
+  if (db.credentials !== undefined) {
+    const ref = db.credentials;
+    const reference = describeSecretRef(ref);
+    return cachedLookup(
+      async () => {
+        const text = await resolveSecret(ref, env, options.aws);
+        try {
+          return databaseCredentialsFrom(text);
+        } catch (error) {
+          throw new SecretError(reference, reasonOf(error));
+        }
+      },
+      CREDENTIAL_TTL_MS,
+      now,
+    );
+  }
   if (db.user === undefined && db.userSecret === undefined && db.password === undefined) return async () => undefined;
-  const cacheOptions = { env, ...(options.now ? { now: options.now } : {}) };
+  const cacheOptions = { env, now, ...(options.aws ? { aws: options.aws } : {}) };
   const user = db.userSecret ? cachedSecret(db.userSecret, CREDENTIAL_TTL_MS, cacheOptions) : undefined;
   const password = db.password ? cachedSecret(db.password, CREDENTIAL_TTL_MS, cacheOptions) : undefined;
   return async (forceRefresh) => ({
