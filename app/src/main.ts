@@ -1,109 +1,12 @@
 #!/usr/bin/env node
-// The CLI: serve | sql | check-config | print-config.
-import { Command, Option } from "commander";
-import { stringify } from "yaml";
-import { runSqlCommand } from "./cli/sql-command.js";
-import { explainConfig } from "./config/explain.js";
-import { ConfigError, loadConfig } from "./config/loader.js";
-import { redactedConfig } from "./config/redact.js";
-import { createLogger } from "./observability/logger.js";
-import { startProxy } from "./proxy.js";
-
-const program = new Command()
-  .name("informix-grpc-proxy")
-  .description("gRPC gateway to IBM Informix, PostgreSQL and an embedded SQLite demo")
-  .showHelpAfterError();
-
-const configOption = () =>
-  new Option("-c, --config <file>", "YAML configuration file (default: PROXY_CONFIG, else the embedded demo)");
-
-async function load(file: string | undefined) {
-  try {
-    return await loadConfig({ ...(file ? { file } : {}), env: process.env });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-program
-  .command("serve")
-  .description("run the proxy")
-  .addOption(configOption())
-  .action(async (options: { config?: string }) => {
-    const { config, source } = await load(options.config);
-    const logger = createLogger(config.logging.level);
-    logger.info({ source }, "configuration loaded");
-    const proxy = await startProxy({ config, logger });
-    let signals = 0;
-    const shutdown = (signal: string) => {
-      signals++;
-      if (signals > 1) {
-        logger.warn({ signal }, "second signal: exiting now");
-        process.exit(1);
-      }
-      logger.info({ signal }, "shutting down");
-      proxy.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, "shutdown failed");
-          process.exit(1);
-        },
-      );
-    };
-    process.on("SIGTERM", () => shutdown("SIGTERM"));
-    process.on("SIGINT", () => shutdown("SIGINT"));
-  });
-
-program
-  .command("sql")
-  .description("send one statement to a running proxy and print the result")
-  .argument("<statement>", "SQL text; use ? for parameters")
-  .option("-a, --address <host:port>", "proxy address", "127.0.0.1:50051")
-  .option("-d, --database <name>", "configured database (default: the proxy's default)", "")
-  .option("-p, --param <value...>", "positional parameters, sent as strings", [])
-  .option("--json", "print rows as JSON lines", false)
-  .option("-t, --timeout <ms>", "deadline in milliseconds", (v) => Number.parseInt(v, 10), 30_000)
-  .action(
-    async (
-      statement: string,
-      options: { address: string; database: string; param: string[]; json: boolean; timeout: number },
-    ) => {
-      const code = await runSqlCommand(
-        statement,
-        {
-          address: options.address,
-          database: options.database,
-          params: options.param,
-          json: options.json,
-          timeoutMs: options.timeout,
-        },
-        (text) => process.stdout.write(`${text}\n`),
-      );
-      process.exitCode = code;
-    },
+// Entry point. Checks the Node.js version before loading anything that needs a newer one (node:sqlite,
+// current commander), so running it on an old Node gives a clear message instead of a module error.
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 13)) {
+  process.stderr.write(
+    `informix-grpc-proxy needs Node.js 22.13 or newer (Node 24 recommended); this is ${process.version}.\n` +
+      "From a clone, run it through npm (npm start, npm run sql -- ...): the project brings its own Node 24.\n",
   );
-
-program
-  .command("check-config")
-  .description("validate the configuration and explain what it sets up")
-  .addOption(configOption())
-  .action(async (options: { config?: string }) => {
-    const { config, source } = await load(options.config);
-    process.stdout.write(`${source}: valid\n`);
-    for (const line of explainConfig(config)) process.stdout.write(`  ${line}\n`);
-  });
-
-program
-  .command("print-config")
-  .description("print the effective configuration (defaults and environment overrides applied, secrets redacted)")
-  .addOption(configOption())
-  .action(async (options: { config?: string }) => {
-    const { config } = await load(options.config);
-    process.stdout.write(stringify(redactedConfig(config)));
-  });
-
-await program.parseAsync(process.argv);
+  process.exit(1);
+}
+await import("./cli/program.js");

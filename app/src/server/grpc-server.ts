@@ -1,9 +1,7 @@
 // Assembles the gRPC server: SqlService behind the interceptor chain, grpc.health.v1.Health, and server
 // reflection so grpcurl, Postman, Evans and ghz work without the proto files.
 import { Server, ServerCredentials } from "@grpc/grpc-js";
-import { loadSync } from "@grpc/proto-loader";
-import { ReflectionService } from "@grpc/reflection";
-import { HealthImplementation, protoPath as healthProtoPath } from "grpc-health-check";
+import { HealthImplementation } from "grpc-health-check";
 import {
   type ExecuteStreamRequest,
   ExecuteStreamResponse,
@@ -17,11 +15,12 @@ import * as metadataHandlers from "../service/metadata-handlers.js";
 import type { ServiceDeps } from "../service/service-deps.js";
 import * as sessionHandlers from "../service/session-handlers.js";
 import type { CallContext, Interceptor } from "./call-context.js";
+import { authenticatedServices } from "./auth/reflection-guard.js";
 import { serverStream, unary } from "./handler-adapter.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.js";
 import { identityInterceptor, peerIdentity, type IdentityResolver } from "./interceptors/identity.js";
 import { observeInterceptor } from "./interceptors/observe.js";
-import { API_PROTO_FILES, PROTO_ROOT } from "./proto-files.js";
+import { addReflection } from "./reflection.js";
 
 const SERVICE = "informix.proxy.v1.SqlService";
 
@@ -34,6 +33,10 @@ export interface GrpcServerOptions {
   maxReceiveMessageBytes: number;
   maxSendMessageBytes: number;
   identity?: IdentityResolver;
+  /** Replaces the identity resolver when auth is configured (server/interceptors/authentication.ts). */
+  authentication?: Interceptor;
+  /** With authentication: serve reflection to unauthenticated callers too. */
+  anonymousReflection?: boolean;
 }
 
 export function createSqlServiceImplementation(deps: ServiceDeps, interceptors: Interceptor[], metrics: Metrics): SqlServiceServer {
@@ -83,32 +86,37 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     "grpc.max_receive_message_length": options.maxReceiveMessageBytes,
     "grpc.max_send_message_length": options.maxSendMessageBytes,
   });
-  const interceptors: Interceptor[] = [
-    identityInterceptor(options.identity ?? peerIdentity),
-    observeInterceptor(options.logger, options.metrics),
-    errorMappingInterceptor(options.logger),
-  ];
+  // With authentication, observe comes first so refused calls are logged and counted (code Unauthenticated).
+  const interceptors: Interceptor[] = options.authentication
+    ? [observeInterceptor(options.logger, options.metrics), options.authentication, errorMappingInterceptor(options.logger)]
+    : [
+        identityInterceptor(options.identity ?? peerIdentity),
+        observeInterceptor(options.logger, options.metrics),
+        errorMappingInterceptor(options.logger),
+      ];
   server.addService(sqlServiceDefinition, createSqlServiceImplementation(options.deps, interceptors, options.metrics));
 
   const health = new HealthImplementation({ "": "NOT_SERVING", [SERVICE]: "NOT_SERVING" });
   health.addToServer(server);
 
-  const definitions = loadSync([...API_PROTO_FILES, healthProtoPath], {
-    includeDirs: [PROTO_ROOT],
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
-  new ReflectionService(definitions).addToServer(server);
+  // Health stays open for probes; reflection needs credentials like SqlService unless configured otherwise.
+  addReflection(
+    options.authentication && !options.anonymousReflection
+      ? (authenticatedServices(server, options.authentication) as Server)
+      : server,
+  );
   return { server, health };
 }
 
-export function bindGrpc(server: Server, host: string, port: number): Promise<number> {
+export function bindGrpc(
+  server: Server,
+  host: string,
+  port: number,
+  credentials: ServerCredentials = ServerCredentials.createInsecure(),
+): Promise<number> {
   const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) =>
+    server.bindAsync(address, credentials, (error, boundPort) =>
       error ? reject(error) : resolve(boundPort),
     );
   });
