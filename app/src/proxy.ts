@@ -9,6 +9,7 @@ import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./server/grpc-serv
 import { createHttpServer, listenHttp } from "./server/http-server.js";
 import type { IdentityResolver } from "./server/interceptors/identity.js";
 import { startReadinessLoop } from "./server/readiness.js";
+import { createServerTls } from "./server/tls/server-tls.js";
 import { SessionRegistry } from "./sessions/registry.js";
 import type { DatabaseConfig } from "./config/schema.js";
 import { ConnectionPool } from "./db/pool.js";
@@ -52,6 +53,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
   const metrics = new Metrics();
+  // TLS first: unreadable certificates stop the start before any database connection is opened.
+  const tls = config.server.tls
+    ? await createServerTls(config.server.tls, { logger: logger.child({ component: "tls" }), env })
+    : undefined;
   const databases = await DatabaseRegistry.create(config.databases, {
     logger,
     credentialsFor: (_name: string, db: DatabaseConfig): CredentialSource => credentialSourceFor(db, env),
@@ -116,17 +121,18 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let grpcPort: number;
   let httpPort: number;
   try {
-    grpcPort = await bindGrpc(server, config.server.host, config.server.grpcPort);
+    grpcPort = await bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials);
     httpPort = await listenHttp(http, config.server.host, config.server.httpPort);
   } catch (error) {
     stopHealthLoop();
+    tls?.close();
     server.forceShutdown();
     http.close();
     await databases.close(0);
     throw error;
   }
   logger.info(
-    { host: config.server.host, grpcPort, httpPort, databases: databases.all().map((d) => `${d.name}(${d.driver})`) },
+    { host: config.server.host, grpcPort, httpPort, tls: tls !== undefined, databases: databases.all().map((d) => `${d.name}(${d.driver})`) },
     "proxy listening",
   );
 
@@ -137,6 +143,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       health.setStatus("", "NOT_SERVING");
       health.setStatus(SQL_SERVICE_NAME, "NOT_SERVING");
       stopHealthLoop();
+      tls?.close();
       const drainTimeoutMs = config.server.drainTimeoutMs;
       logger.info({ drainTimeoutMs }, "draining");
       // tryShutdown stops accepting calls and waits for in-flight ones; forceShutdown ends what is left.
