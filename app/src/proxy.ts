@@ -15,7 +15,8 @@ import type { DatabaseConfig } from "./config/schema.js";
 import { ConnectionPool } from "./db/pool.js";
 import { createDriver } from "./db/drivers/index.js";
 import { credentialSourceFor } from "./config/secrets.js";
-import { NO_AUDIT, type AuditSink } from "./security/audit-sink.js";
+import type { AuditSink } from "./security/audit-sink.js";
+import { createAuditSink } from "./security/audit/create-audit-sink.js";
 import type { StatementGuard } from "./security/statement-guard.js";
 import { classify } from "./sql/classifier.js";
 import { fingerprint, fingerprintId } from "./sql/fingerprint.js";
@@ -72,6 +73,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     observerFor: (name) => metrics.poolObserver(name),
   });
   for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
+  // An audit sink passed in belongs to the caller; one built from the configuration is closed on stop.
+  let ownAudit: AuditSink | undefined;
+  try {
+    ownAudit = options.audit ? undefined : createAuditSink(config.audit, { logger, registry: metrics.registry });
+  } catch (error) {
+    await databases.close(0);
+    throw error;
+  }
+  const audit = options.audit ?? (ownAudit as AuditSink);
 
   const sessions = new SessionRegistry({
     config: config.sessions,
@@ -90,7 +100,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       metrics,
       logger,
       guard: options.guard ?? classifyOnlyGuard,
-      audit: options.audit ?? NO_AUDIT,
+      audit,
     },
     logger: logger.child({ component: "grpc" }),
     metrics,
@@ -129,6 +139,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     server.forceShutdown();
     http.close();
     await databases.close(0);
+    await ownAudit?.close();
     throw error;
   }
   logger.info(
@@ -159,6 +170,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         });
       });
       await sessions.closeAll();
+      await ownAudit?.close();
       await databases.close(Math.min(5000, drainTimeoutMs));
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
