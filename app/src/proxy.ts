@@ -18,8 +18,7 @@ import { credentialSourceFor } from "./config/secrets.js";
 import type { AuditSink } from "./security/audit-sink.js";
 import { createAuditSink } from "./security/audit/create-audit-sink.js";
 import type { StatementGuard } from "./security/statement-guard.js";
-import { classify } from "./sql/classifier.js";
-import { fingerprint, fingerprintId } from "./sql/fingerprint.js";
+import { createStatementGuard } from "./security/policy-guard.js";
 
 export interface ProxyOptions {
   config: ProxyConfig;
@@ -30,15 +29,6 @@ export interface ProxyOptions {
   guard?: StatementGuard;
   audit?: AuditSink;
 }
-
-/** Classifies for metrics and audit, refuses nothing. */
-const classifyOnlyGuard: StatementGuard = {
-  async checkStatement({ sql }) {
-    const { statementClass } = classify(sql);
-    return { statementClass, fingerprint: fingerprint(sql), fingerprintId: fingerprintId(sql) };
-  },
-  checkSession() {},
-};
 
 export interface RunningProxy {
   grpcPort: number;
@@ -54,6 +44,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
   const metrics = new Metrics();
+  // Built first: an unreadable enforce-mode allow-list stops the start before any port opens.
+  const ownGuard = options.guard ? undefined : createStatementGuard({ config, logger, metrics });
+  const guard = options.guard ?? (ownGuard as StatementGuard);
   // TLS first: unreadable certificates stop the start before any database connection is opened.
   const tls = config.server.tls
     ? await createServerTls(config.server.tls, { logger: logger.child({ component: "tls" }), env })
@@ -99,7 +92,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       maxPreparedPerSession: config.sessions.maxPreparedPerSession,
       metrics,
       logger,
-      guard: options.guard ?? classifyOnlyGuard,
+      guard,
       audit,
     },
     logger: logger.child({ component: "grpc" }),
@@ -172,6 +165,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       await sessions.closeAll();
       await ownAudit?.close();
       await databases.close(Math.min(5000, drainTimeoutMs));
+      await ownGuard?.close().catch((error: unknown) => logger.error({ err: error }, "allow-list flush failed"));
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       logger.info("stopped");

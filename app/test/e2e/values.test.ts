@@ -46,7 +46,7 @@ const CASES: Case[] = [
 describe.each(DRIVERS)("value round trip on %s", (driver) => {
   let t: TestProxy;
   beforeAll(async () => {
-    t = await startTestProxy(driver);
+    t = await startTestProxy(driver, { configPatch: { policy: { allowDdl: true } } }); // creates its table
     await call(t.client, "execute", execRequest({ sql: TABLE[driver] as string }));
   });
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { createDemoDatabase } from "../../src/db/demo/index.js";
 import type { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
 import { startProxy, type RunningProxy } from "../../src/proxy.js";
+import type { IdentityResolver } from "../../src/server/interceptors/identity.js";
 import { newClient } from "./grpc-client.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
 
@@ -31,6 +32,8 @@ export interface TestProxyOptions {
   configPatch?: Record<string, unknown>;
   pool?: Record<string, unknown>;
   logger?: Logger;
+  /** Replaces the proxy's caller identification (tests of authorization without credentials). */
+  identity?: IdentityResolver;
 }
 
 const PASSWORD_VARIABLE = "IGP_TEST_PG_PASSWORD";
@@ -68,7 +71,13 @@ export async function startTestProxy(driver: TestDriver, options: TestProxyOptio
   );
   const config = parseConfig(input);
   const logger = options.logger ?? createLogger("silent");
-  const proxy = await startProxy({ config, logger, env, healthIntervalMs: 200 });
+  const proxy = await startProxy({
+    config,
+    logger,
+    env,
+    healthIntervalMs: 200,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
   const address = `127.0.0.1:${proxy.grpcPort}`;
   const clients: SqlServiceClient[] = [];
   const make = () => {
