@@ -7,6 +7,9 @@ import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./server/grpc-server.js";
 import { createHttpServer, listenHttp } from "./server/http-server.js";
+import type { Authenticator } from "./server/auth/authenticator.js";
+import { createAuthenticators } from "./server/auth/create-authenticators.js";
+import { createAuthenticationInterceptor } from "./server/interceptors/authentication.js";
 import type { IdentityResolver } from "./server/interceptors/identity.js";
 import { startReadinessLoop } from "./server/readiness.js";
 import { createServerTls } from "./server/tls/server-tls.js";
@@ -25,6 +28,8 @@ export interface ProxyOptions {
   logger: Logger;
   env?: Record<string, string | undefined>;
   identity?: IdentityResolver;
+  /** The mTLS authenticator (auth.mtls), joined to the methods built from config.auth. */
+  mtlsAuthenticator?: Authenticator;
   healthIntervalMs?: number;
   guard?: StatementGuard;
   audit?: AuditSink;
@@ -100,6 +105,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
     maxSendMessageBytes: config.server.maxSendMessageBytes,
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(config.auth
+      ? {
+          authentication: createAuthenticationInterceptor(
+            createAuthenticators(config.auth, options.mtlsAuthenticator ? { mtls: options.mtlsAuthenticator } : {}),
+            logger.child({ component: "auth" }),
+          ),
+          anonymousReflection: config.auth.anonymousReflection === true,
+        }
+      : {}),
   });
 
   let draining = false;

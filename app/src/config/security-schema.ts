@@ -82,8 +82,8 @@ export const AuthConfig = z
     mtls: MtlsAuthConfig.optional().describe("Authenticate callers by their client certificate (needs server.tls.clientCa)"),
     anonymousReflection: z
       .boolean()
-      .default(false)
-      .describe("Serve gRPC server reflection without credentials (health checks never need them)"),
+      .optional()
+      .describe("true: serve gRPC server reflection without credentials (default false; health checks never need them)"),
   })
   .describe("Authentication methods; any enabled method may authenticate a call");
 export type AuthConfig = z.infer<typeof AuthConfig>;
