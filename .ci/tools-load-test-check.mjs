@@ -24,9 +24,21 @@ const ok = report.statusCodeDistribution?.OK ?? 0;
 const errorRatio = total > 0 ? (total - ok) / total : 1;
 
 const checks = [
-  { name: "throughput (calls/s)", value: report.rps, limit: limits.minRps, pass: report.rps >= limits.minRps, op: ">=" },
+  {
+    name: "throughput (calls/s)",
+    value: report.rps,
+    limit: limits.minRps,
+    pass: report.rps >= limits.minRps,
+    op: ">=",
+  },
   { name: "p99 latency (ms)", value: p99Ms, limit: limits.maxP99Ms, pass: p99Ms <= limits.maxP99Ms, op: "<=" },
-  { name: "error ratio", value: errorRatio, limit: limits.maxErrorRatio, pass: errorRatio <= limits.maxErrorRatio, op: "<=" },
+  {
+    name: "error ratio",
+    value: errorRatio,
+    limit: limits.maxErrorRatio,
+    pass: errorRatio <= limits.maxErrorRatio,
+    op: "<=",
+  },
 ];
 for (const c of checks) {
   console.log(`${c.pass ? "ok  " : "FAIL"} ${c.name}: ${Number(c.value).toFixed(3)} (must be ${c.op} ${c.limit})`);

@@ -1,7 +1,7 @@
 // Writes the Kubernetes manifests of an environment as plain YAML, for teams that apply them with kubectl
 // or Argo CD instead of `cdk deploy`. ARNs that CDK would resolve are given on the command line.
 //   npm run k8s:manifests -w infra -- --env staging-eks --image <uri>@sha256:... \
-//     --role-arn arn:aws:iam::...:role/... --secret-arn arn:aws:secretsmanager:... [--out dir]
+//     --role-arn arn:aws:iam::...:role/... --secret-arn arn:aws:secretsmanager:... [--tls-secret-arn ...] [--out dir]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     image: { type: "string" },
     "role-arn": { type: "string" },
     "secret-arn": { type: "string" },
+    "tls-secret-arn": { type: "string" },
     "informix-host": { type: "string" },
     out: { type: "string" },
   },
@@ -35,6 +36,7 @@ const manifests = buildKubernetesManifests({
   informixHost,
   roleArn: values["role-arn"] as string,
   informixSecretArn: values["secret-arn"] as string,
+  tlsSecretArn: values["tls-secret-arn"],
 });
 const yaml = manifests.map((m) => stringify(m)).join("---\n");
 if (values.out) {

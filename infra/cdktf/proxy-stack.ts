@@ -160,17 +160,19 @@ export class ProxyTerraformStack extends TerraformStack {
       kmsKeyId: key.arn,
       recoveryWindowInDays: config.retainData ? 30 : 0,
     });
-    for (const [id, description] of [
-      ["api_key_hashes", "SHA-256 hashes of accepted API keys"],
-      ["tls", "PEM certificate chain and private key of the gRPC listener"],
-    ] as const) {
-      new SecretsmanagerSecret(this, id, {
-        name: `${name}/${id.replace(/_/g, "-")}`,
-        description,
-        kmsKeyId: key.arn,
-        recoveryWindowInDays: config.retainData ? 30 : 0,
-      });
-    }
+    new SecretsmanagerSecret(this, "api_key_hashes", {
+      name: `${name}/api-key-hashes`,
+      description: "SHA-256 hashes of accepted API keys",
+      kmsKeyId: key.arn,
+      recoveryWindowInDays: config.retainData ? 30 : 0,
+    });
+    const tlsSecret = new SecretsmanagerSecret(this, "tls", {
+      name: `${name}/tls`,
+      description: `PEM ${SECRET_KEYS.tlsCertificate}/${SECRET_KEYS.tlsPrivateKey} of the gRPC listener`,
+      kmsKeyId: key.arn,
+      recoveryWindowInDays: config.retainData ? 30 : 0,
+    });
+    const tls = config.proxy.tls;
 
     // Alerting: workspace, rule groups from alerts/, alert manager to SNS.
     const topic = new SnsTopic(this, "alerts", { name: `${name}-alerts`, kmsMasterKeyId: key.arn });
@@ -278,7 +280,11 @@ export class ProxyTerraformStack extends TerraformStack {
             Resource: repository.arn,
           },
           { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup.arn}:*` },
-          { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: informixSecret.arn },
+          {
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: tls ? [informixSecret.arn, tlsSecret.arn] : [informixSecret.arn],
+          },
           { Effect: "Allow", Action: ["kms:Decrypt"], Resource: key.arn },
         ],
       }),
@@ -326,6 +332,12 @@ export class ProxyTerraformStack extends TerraformStack {
               informixHost,
               informixUser: { env: SECRET_ENV.informixUser },
               informixPassword: { env: SECRET_ENV.informixPassword },
+              tls: tls
+                ? {
+                    cert: { secret: { env: SECRET_ENV.tlsCertificate } },
+                    key: { secret: { env: SECRET_ENV.tlsPrivateKey } },
+                  }
+                : undefined,
             }),
           },
         ],
@@ -346,6 +358,12 @@ export class ProxyTerraformStack extends TerraformStack {
         secrets: [
           { name: SECRET_ENV.informixUser, valueFrom: `${informixSecret.arn}:${SECRET_KEYS.informixUser}::` },
           { name: SECRET_ENV.informixPassword, valueFrom: `${informixSecret.arn}:${SECRET_KEYS.informixPassword}::` },
+          ...(tls
+            ? [
+                { name: SECRET_ENV.tlsCertificate, valueFrom: `${tlsSecret.arn}:${SECRET_KEYS.tlsCertificate}::` },
+                { name: SECRET_ENV.tlsPrivateKey, valueFrom: `${tlsSecret.arn}:${SECRET_KEYS.tlsPrivateKey}::` },
+              ]
+            : []),
         ],
         environment: [{ name: "NODE_ENV", value: "production" }],
         stopTimeout: stopTimeoutSeconds(config.proxy.drainTimeoutMs),

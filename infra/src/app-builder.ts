@@ -66,6 +66,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           loadBalancerSecurityGroup: network.loadBalancerSecurityGroup,
           repository: registry.repository,
           informixCredentials: secrets.informixCredentialsReference,
+          tlsMaterial: secrets.tlsMaterialReference,
           informixHost: informixAddress,
           workspace: alerting.workspace,
           alarmTopic: alerting.topic,
@@ -77,6 +78,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           ...common,
           repository: registry.repository,
           informixCredentials: secrets.informixCredentialsReference,
+          tlsMaterial: secrets.tlsMaterialReference,
           informixHost: informixAddress,
         })
       : undefined;

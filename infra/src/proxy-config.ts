@@ -12,10 +12,20 @@ export interface ProxyConfigInputs {
   readonly informixHost: string;
   readonly informixUser: SecretRef;
   readonly informixPassword: SecretRef;
+  /** PEM certificate chain and key of the gRPC listener, when the environment enables TLS. */
+  readonly tls?: { readonly cert: PemSource; readonly key: PemSource };
 }
 
+/** The proxy reads PEM from a (watched) file or from a secret reference. */
+export type PemSource = { file: string } | { secret: SecretRef };
+
 /** Environment variable names ECS fills from Secrets Manager through the task definition's `secrets`. */
-export const SECRET_ENV = { informixUser: "INFORMIX_USER", informixPassword: "INFORMIX_PASSWORD" } as const;
+export const SECRET_ENV = {
+  informixUser: "INFORMIX_USER",
+  informixPassword: "INFORMIX_PASSWORD",
+  tlsCertificate: "TLS_CERT_PEM",
+  tlsPrivateKey: "TLS_KEY_PEM",
+} as const;
 
 export function renderProxyConfig(inputs: ProxyConfigInputs): string {
   const { config } = inputs;
@@ -26,10 +36,12 @@ export function renderProxyConfig(inputs: ProxyConfigInputs): string {
       host: "0.0.0.0",
       grpcPort: GRPC_PORT,
       httpPort: HTTP_PORT,
-      // The NLB passes TCP through and the tasks sit in private subnets behind security groups. TLS and
-      // API keys (secrets already provisioned) are switched on once the proxy supports them.
+      // Tasks sit in private subnets behind security groups and an internal NLB. The proxy demands TLS
+      // *and* authentication for a non-loopback bind; until an environment configures authentication,
+      // this says so explicitly.
       insecure: true,
       drainTimeoutMs: config.proxy.drainTimeoutMs,
+      ...(inputs.tls ? { tls: { cert: inputs.tls.cert, key: inputs.tls.key } } : {}),
     },
     databases: {
       informix: {

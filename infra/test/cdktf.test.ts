@@ -58,6 +58,10 @@ describe("Terraform variant", () => {
     expect(definitions.match(/"readonlyRootFilesystem" = true/g)).toHaveLength(3);
     expect(definitions.match(/"user" = "1000:1000"/g)).toHaveLength(3);
     expect(definitions).toContain('"stopTimeout" = 45');
+    // prod serves TLS: the PEMs come from the TLS secret by ARN as well.
+    expect(definitions).toMatch(
+      /"name" = "TLS_KEY_PEM", "valueFrom" = "\$\{aws_secretsmanager_secret\.tls\.arn\}:privateKey::"/,
+    );
   });
 
   it("runs the service with a circuit breaker behind an internal NLB checking /readyz", () => {

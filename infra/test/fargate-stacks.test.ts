@@ -43,6 +43,21 @@ describe("task definition", () => {
     expect(environment).toContain("password:\\n      env: INFORMIX_PASSWORD");
   });
 
+  it("serves TLS where the environment asks for it, with the PEMs from the TLS secret (prod)", () => {
+    const proxy = containers(prod).find((c) => c.Name === "proxy");
+    expect(proxy?.Secrets?.map((s) => s.Name).sort()).toEqual([
+      "INFORMIX_PASSWORD",
+      "INFORMIX_USER",
+      "TLS_CERT_PEM",
+      "TLS_KEY_PEM",
+    ]);
+    const tlsKey = proxy?.Secrets?.find((s) => s.Name === "TLS_KEY_PEM");
+    expect(JSON.stringify(tlsKey?.ValueFrom)).toMatch(/TlsMaterial.*":privateKey::"/);
+    const environment = JSON.stringify(containers(prod).flatMap((c) => c.Environment ?? []));
+    expect(environment).toContain("tls:\\n    cert:\\n      secret:\\n        env: TLS_CERT_PEM");
+    expect(JSON.stringify(containers(dev))).not.toContain("TLS_");
+  });
+
   it("runs every container as a non-root user on a read-only root filesystem", () => {
     for (const container of containers(dev)) {
       expect(container.User, container.Name).toBe("1000:1000");

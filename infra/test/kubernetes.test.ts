@@ -91,6 +91,33 @@ describe("Kubernetes manifests", () => {
   });
 });
 
+describe("Kubernetes manifests with TLS", () => {
+  const tlsConfig = { ...config, proxy: { ...config.proxy, tls: true } };
+  const TLS_SECRET = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:tls-AbCdEf";
+  const objects = buildKubernetesManifests({
+    config: tlsConfig,
+    eks,
+    image: "repo@sha256:abc",
+    informixHost: "informix.staging.internal",
+    roleArn: ROLE,
+    informixSecretArn: SECRET,
+    tlsSecretArn: TLS_SECRET,
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: test reads deep into plain JSON objects
+  const find = (kind: string) => objects.find((m) => m.kind === kind) as any;
+
+  it("probes readiness over HTTP, since Kubernetes gRPC probes cannot speak TLS", () => {
+    const container = find("Deployment").spec.template.spec.containers[0];
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: 9090 });
+    expect(container.readinessProbe.grpc).toBeUndefined();
+  });
+
+  it("mounts the certificate and key as files the proxy watches", () => {
+    expect(find("SecretProviderClass").spec.parameters.objects).toContain(TLS_SECRET);
+    expect(find("ConfigMap").data["config.yaml"]).toContain("file: /var/run/secrets/informix-grpc-proxy/tls.crt");
+  });
+});
+
 describe("EKS stack", () => {
   let env: SynthesizedEnvironment;
   beforeAll(() => {

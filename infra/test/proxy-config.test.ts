@@ -34,6 +34,22 @@ describe("generated proxy configuration", () => {
     expect(ProxyConfig.safeParse(parse(yaml)).success).toBe(true);
   });
 
+  it("is valid with TLS from secret references or watched files", () => {
+    for (const tls of [
+      { cert: { secret: { env: "TLS_CERT_PEM" } }, key: { secret: { env: "TLS_KEY_PEM" } } },
+      { cert: { file: "/run/tls.crt" }, key: { file: "/run/tls.key" } },
+    ]) {
+      const yaml = renderProxyConfig({
+        config,
+        informixHost: "h",
+        informixUser: { env: "U" },
+        informixPassword: { env: "P" },
+        tls,
+      });
+      expect(ProxyConfig.parse(parse(yaml)).server.tls?.cert).toEqual(tls.cert);
+    }
+  });
+
   it("never contains a secret value, only references", () => {
     const yaml = renderProxyConfig({
       config,

@@ -123,6 +123,8 @@ export const EnvironmentConfig = z
     proxy: z.strictObject({
       drainTimeoutMs: z.number().int().min(0).default(30_000),
       logLevel: z.enum(["fatal", "error", "warn", "info", "debug"]).default("info"),
+      /** Serve gRPC over TLS with the certificate and key from the TLS secret (put them there before deploying). */
+      tls: z.boolean().default(false),
     }),
     fargate: FargateConfig,
     eks: EksConfig.optional(),

@@ -10,6 +10,7 @@ import {
   HTTP_PORT,
   LIVENESS_PATH,
   METRICS_PATH,
+  READINESS_PATH,
 } from "../proxy-contract.js";
 import { SECRET_KEYS } from "../stacks/secrets-stack.js";
 
@@ -28,6 +29,8 @@ export interface KubernetesInputs {
   /** IRSA role the service account assumes to read the secret. */
   readonly roleArn: string;
   readonly informixSecretArn: string;
+  /** The TLS secret, when the environment serves gRPC over TLS. */
+  readonly tlsSecretArn?: string;
 }
 
 export const APP_NAME = "informix-grpc-proxy";
@@ -40,12 +43,44 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
   const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
   const uid = Number(CONTAINER_UID.split(":")[0]);
 
+  const tls = config.proxy.tls && inputs.tlsSecretArn ? inputs.tlsSecretArn : undefined;
   const configYaml = renderProxyConfig({
     config,
     informixHost: inputs.informixHost,
     informixUser: { file: `${SECRETS_DIR}/informix-user` },
     informixPassword: { file: `${SECRETS_DIR}/informix-password` },
+    // Files, so the proxy reloads a rotated certificate that the CSI driver writes.
+    tls: tls ? { cert: { file: `${SECRETS_DIR}/tls.crt` }, key: { file: `${SECRETS_DIR}/tls.key` } } : undefined,
   });
+  const secretObjects = [
+    {
+      objectName: inputs.informixSecretArn,
+      objectType: "secretsmanager",
+      jmesPath: [
+        { path: SECRET_KEYS.informixUser, objectAlias: "informix-user" },
+        { path: SECRET_KEYS.informixPassword, objectAlias: "informix-password" },
+      ],
+    },
+    ...(tls
+      ? [
+          {
+            objectName: tls,
+            objectType: "secretsmanager",
+            jmesPath: [
+              { path: SECRET_KEYS.tlsCertificate, objectAlias: "tls.crt" },
+              { path: SECRET_KEYS.tlsPrivateKey, objectAlias: "tls.key" },
+            ],
+          },
+        ]
+      : []),
+  ];
+  // Kubernetes gRPC probes speak plaintext only; with TLS on, readiness asks the HTTP /readyz instead.
+  const readinessProbe = tls
+    ? { httpGet: { path: READINESS_PATH, port: HTTP_PORT }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 }
+    : { grpc: { port: GRPC_PORT }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 };
+  const startupProbe = tls
+    ? { httpGet: { path: LIVENESS_PATH, port: HTTP_PORT }, periodSeconds: 5, failureThreshold: 24 }
+    : { grpc: { port: GRPC_PORT }, periodSeconds: 5, failureThreshold: 24 };
 
   return [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
@@ -70,16 +105,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
         provider: "aws",
         parameters: {
           usePodIdentity: "false",
-          objects: JSON.stringify([
-            {
-              objectName: inputs.informixSecretArn,
-              objectType: "secretsmanager",
-              jmesPath: [
-                { path: SECRET_KEYS.informixUser, objectAlias: "informix-user" },
-                { path: SECRET_KEYS.informixPassword, objectAlias: "informix-password" },
-              ],
-            },
-          ]),
+          objects: JSON.stringify(secretObjects),
         },
       },
     },
@@ -124,13 +150,8 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                   requests: { cpu: eks.cpuRequest, memory: eks.memoryRequest },
                   limits: { cpu: eks.cpuLimit, memory: eks.memoryLimit },
                 },
-                // Readiness uses grpc.health.v1.Health, which reflects database reachability.
-                readinessProbe: {
-                  grpc: { port: GRPC_PORT },
-                  periodSeconds: 10,
-                  timeoutSeconds: 3,
-                  failureThreshold: 2,
-                },
+                // Readiness uses grpc.health.v1.Health (or /readyz with TLS), which reflects database reachability.
+                readinessProbe,
                 // Liveness asks /healthz, which does not depend on the database: through grpc.health.v1 a
                 // database outage would fail the probe and restart every pod.
                 livenessProbe: {
@@ -139,7 +160,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                   timeoutSeconds: 3,
                   failureThreshold: 3,
                 },
-                startupProbe: { grpc: { port: GRPC_PORT }, periodSeconds: 5, failureThreshold: 24 },
+                startupProbe,
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,

@@ -14,6 +14,7 @@ export interface EksServiceStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly repository: ecr.IRepository;
   readonly informixCredentials: SecretReference;
+  readonly tlsMaterial: SecretReference;
   readonly informixHost: string;
 }
 
@@ -57,6 +58,8 @@ export class EksServiceStack extends Stack {
     });
     const informixCredentials = importSecret(this, "InformixCredentials", props.informixCredentials);
     informixCredentials.grantRead(this.role);
+    const tlsMaterial = config.proxy.tls ? importSecret(this, "TlsMaterial", props.tlsMaterial) : undefined;
+    tlsMaterial?.grantRead(this.role);
 
     const tagOrDigest = config.image.tag.startsWith("sha256:") ? `@${config.image.tag}` : `:${config.image.tag}`;
     this.manifest = new eks.KubernetesManifest(this, "Manifests", {
@@ -69,6 +72,7 @@ export class EksServiceStack extends Stack {
         informixHost: props.informixHost,
         roleArn: this.role.roleArn,
         informixSecretArn: informixCredentials.secretArn,
+        tlsSecretArn: tlsMaterial?.secretArn,
       }),
     });
   }

@@ -34,6 +34,11 @@ export class SecretsStack extends Stack {
     };
   }
 
+  /** What consuming stacks need to read the TLS material. */
+  get tlsMaterialReference(): SecretReference {
+    return { secretArn: this.tlsMaterial.secretArn, keyArn: this.key.keyArn };
+  }
+
   private readonly existingSecretKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: SecretsStackProps) {

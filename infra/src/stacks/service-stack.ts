@@ -43,6 +43,7 @@ export interface ServiceStackProps extends StackProps {
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
   readonly repository: ecr.IRepository;
   readonly informixCredentials: SecretReference;
+  readonly tlsMaterial: SecretReference;
   readonly informixHost: string;
   readonly workspace: aps.CfnWorkspace;
   readonly alarmTopic: sns.ITopic;
@@ -88,12 +89,16 @@ export class ServiceStack extends Stack {
     });
 
     const informixCredentials = importSecret(this, "InformixCredentials", props.informixCredentials);
+    const tlsMaterial = config.proxy.tls ? importSecret(this, "TlsMaterial", props.tlsMaterial) : undefined;
     const image = ecs.ContainerImage.fromEcrRepository(props.repository, config.image.tag);
     const proxyConfig = renderProxyConfig({
       config,
       informixHost: props.informixHost,
       informixUser: { env: SECRET_ENV.informixUser },
       informixPassword: { env: SECRET_ENV.informixPassword },
+      tls: tlsMaterial
+        ? { cert: { secret: { env: SECRET_ENV.tlsCertificate } }, key: { secret: { env: SECRET_ENV.tlsPrivateKey } } }
+        : undefined,
     });
 
     // The root filesystem is read-only, so a short-lived init container writes the (secret-free) config
@@ -125,6 +130,12 @@ export class ServiceStack extends Stack {
       secrets: {
         [SECRET_ENV.informixUser]: ecs.Secret.fromSecretsManager(informixCredentials, SECRET_KEYS.informixUser),
         [SECRET_ENV.informixPassword]: ecs.Secret.fromSecretsManager(informixCredentials, SECRET_KEYS.informixPassword),
+        ...(tlsMaterial
+          ? {
+              [SECRET_ENV.tlsCertificate]: ecs.Secret.fromSecretsManager(tlsMaterial, SECRET_KEYS.tlsCertificate),
+              [SECRET_ENV.tlsPrivateKey]: ecs.Secret.fromSecretsManager(tlsMaterial, SECRET_KEYS.tlsPrivateKey),
+            }
+          : {}),
       },
       environment: { NODE_ENV: "production" },
       stopTimeout: Duration.seconds(stopTimeoutSeconds(config.proxy.drainTimeoutMs)),

@@ -25,7 +25,8 @@ export const prod: EnvironmentConfigInput = {
     },
   },
   secrets: {},
-  proxy: { drainTimeoutMs: 30_000, logLevel: "info" },
+  // TLS ends in the proxy: put the certificate chain and key into the TLS secret before the first deploy.
+  proxy: { drainTimeoutMs: 30_000, logLevel: "info", tls: true },
   fargate: { cpu: 1024, memoryMiB: 2048, desiredCount: 3, minCount: 3, maxCount: 12, requestsPerSecondPerTask: 300 },
   logRetentionDays: 365,
   alerting: { emails: ["oncall@example.com"] },
