@@ -9,15 +9,17 @@ import type { Identity } from "../server/call-context.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { ApiError, invalidArgument } from "../service/api-error.js";
-import { classifyStatements, summarize, type StatementClassification } from "../sql/classifier.js";
+import { classifyStatementTokens, summarize, type StatementClassification } from "../sql/classifier.js";
+import { runsDynamicSql } from "../sql/dynamic-sql.js";
 import { fingerprint, idOfFingerprint } from "../sql/fingerprint.js";
-import { SqlSyntaxError } from "../sql/tokenizer.js";
+import { splitStatements } from "../sql/statements.js";
+import { SqlSyntaxError, tokenize } from "../sql/tokenizer.js";
 import { AllowlistEnforcer, AllowlistRecorder } from "./allowlist.js";
 import { denialCounter, NO_DENIAL_COUNTER, type DenialCounter } from "./denial-metrics.js";
 import { noDatabaseGrant, permissionDenied, REASON, sessionLimit, type RefusalSubject } from "./policy-errors.js";
 import { grantClassOf, RoleGrants, type DatabaseGrant } from "./role-grants.js";
 import type { StatementCheck, StatementDecision, StatementGuard } from "./statement-guard.js";
-import { policyRefusal } from "./statement-policy.js";
+import { policyRefusal, type PolicyStatement } from "./statement-policy.js";
 
 export interface PolicyGuardOptions {
   config: Pick<ProxyConfig, "auth" | "roles" | "policy">;
@@ -75,9 +77,12 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
   return {
     async checkStatement(check: StatementCheck): Promise<StatementDecision> {
       const { identity, database, sql } = check;
-      let statements: StatementClassification[];
+      let statements: PolicyStatement[];
       try {
-        statements = classifyStatements(sql);
+        statements = splitStatements(tokenize(sql)).map((tokens) => ({
+          ...classifyStatementTokens(tokens),
+          dynamicSql: runsDynamicSql(tokens),
+        }));
       } catch (error) {
         if (error instanceof SqlSyntaxError) throw invalidArgument("sql", error.message);
         throw error;

@@ -5,6 +5,11 @@ import type { PolicyConfig } from "../config/security-schema.js";
 import type { StatementClassification } from "../sql/classifier.js";
 import { REASON } from "./policy-errors.js";
 
+/** A classified statement, and whether it runs SQL built at run time (DO, EXECUTE IMMEDIATE). */
+export interface PolicyStatement extends StatementClassification {
+  dynamicSql: boolean;
+}
+
 export interface PolicyRefusal {
   reason: string;
   message: string;
@@ -15,7 +20,7 @@ export interface PolicyRefusal {
 type PolicySwitches = Pick<PolicyConfig, "allowDdl" | "allowMultipleStatements" | "allowSessionStatements">;
 
 export function policyRefusal(
-  statements: readonly StatementClassification[],
+  statements: readonly PolicyStatement[],
   policy: PolicySwitches,
   summaryClass: string,
 ): PolicyRefusal | undefined {
@@ -33,9 +38,16 @@ export function policyRefusal(
   return undefined;
 }
 
-function statementRefusal(statement: StatementClassification, policy: PolicySwitches): PolicyRefusal | undefined {
+function statementRefusal(statement: PolicyStatement, policy: PolicySwitches): PolicyRefusal | undefined {
   // firstKeyword is a keyword from the classifier's fixed sets for these classes, never client data.
   const keyword = statement.firstKeyword;
+  if (statement.dynamicSql && !policy.allowDdl) {
+    return {
+      reason: REASON.ddlDenied,
+      message: `${keyword === "DO" ? "anonymous code (DO)" : "EXECUTE IMMEDIATE"} can run any statement, DDL included, and is refused; policy.allowDdl allows it`,
+      statementClass: statement.statementClass,
+    };
+  }
   switch (statement.statementClass) {
     case "ddl":
       if (policy.allowDdl) return undefined;

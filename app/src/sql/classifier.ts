@@ -205,6 +205,11 @@ function classifyFrom(tokens: readonly Token[], start: number): StatementClassif
   return result("admin", first);
 }
 
+/** Classification of one statement's significant tokens, as splitStatements returns them. */
+export function classifyStatementTokens(tokens: readonly Token[]): StatementClassification {
+  return classifyFrom(tokens, 0);
+}
+
 /** Classification of each non-empty statement of the text, in order. */
 export function classifyStatements(sql: string): StatementClassification[] {
   return splitStatements(tokenize(sql)).map((tokens) => classifyFrom(tokens, 0));

@@ -5,9 +5,11 @@ export { splitStatements } from "./statements.js";
 export {
   classify,
   classifyStatements,
+  classifyStatementTokens,
   summarize,
   type Classification,
   type StatementClass,
   type StatementClassification,
 } from "./classifier.js";
+export { runsDynamicSql } from "./dynamic-sql.js";
 export { fingerprint, fingerprintId, idOfFingerprint } from "./fingerprint.js";

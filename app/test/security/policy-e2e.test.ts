@@ -34,6 +34,11 @@ describe.each(DRIVERS)("query policy on %s (defaults)", (driver) => {
     expect(await customerCount(t)).toBe(customers);
   });
 
+  it("refuses anonymous code that could run DDL out of the classifier's sight", async () => {
+    await expectStatus(execute(t, "DO $$ BEGIN EXECUTE 'DROP TABLE customer'; END $$"), status.PERMISSION_DENIED, "POLICY_DDL_DENIED");
+    expect(await customerCount(t)).toBe(customers);
+  });
+
   it("refuses a second statement riding on a query", async () => {
     await expectStatus(execute(t, "SELECT 1; DELETE FROM customer"), status.PERMISSION_DENIED, "POLICY_MULTIPLE_STATEMENTS");
     await expectStatus(execute(t, "SELECT 1; DROP TABLE customer"), status.PERMISSION_DENIED, "POLICY_MULTIPLE_STATEMENTS");

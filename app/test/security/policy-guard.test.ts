@@ -58,6 +58,11 @@ const CASES: [string, Expected][] = [
   ["INSERT INTO t VALUES ('DATABASE other; BEGIN WORK')", { allowed: "write" }],
   ["WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d", { allowed: "write" }],
   ["EXECUTE PROCEDURE add_order(1)", { allowed: "procedure" }],
+  ["EXECUTE FUNCTION order_total(1)", { allowed: "procedure" }],
+  ["DO $$ BEGIN EXECUTE 'DROP TABLE t'; END $$", { denied: "POLICY_DDL_DENIED" }],
+  ["do language plpgsql $body$ begin null; end $body$", { denied: "POLICY_DDL_DENIED" }],
+  ["EXECUTE IMMEDIATE 'DROP TABLE t'", { denied: "POLICY_DDL_DENIED" }],
+  ["execute /* x */ immediate 'select 1'", { denied: "POLICY_DDL_DENIED" }],
   ["SET LOCK MODE TO WAIT 10", { allowed: "admin" }],
   ["SELECT * FROM t INTO TEMP x WITH NO LOG", { allowed: "write" }],
   ["/* unterminated DROP TABLE t", { invalid: true }],
@@ -103,7 +108,7 @@ describe("statement guard: tricky inputs under the default policy", () => {
     expect(error.code).toBe(status.PERMISSION_DENIED);
     expect(error.reason).toBe(expected.denied);
     expect(error.metadata).toMatchObject({ database: "main", fingerprint_id: fingerprintId(sql) });
-    expect(error.metadata.statement_class).toMatch(/^(read|ddl|session|transaction)$/);
+    expect(error.metadata.statement_class).toMatch(/^(read|ddl|session|transaction|procedure)$/);
   });
 });
 
@@ -155,6 +160,15 @@ describe("statement guard: policy switches", () => {
     expect((await check(guard, "/* x */ DROP TABLE t")).statementClass).toBe("ddl");
     expect((await refusal(check(guard, "CREATE TABLE a (x int); DROP TABLE b"))).reason).toBe("POLICY_MULTIPLE_STATEMENTS");
     expect((await refusal(check(guard, "begin work"))).reason).toBe("POLICY_SESSION_STATEMENT");
+  });
+
+  it("allowDdl admits anonymous code and EXECUTE IMMEDIATE, classified as procedure", async () => {
+    const guard = guardWith({ allowDdl: true });
+    expect((await check(guard, "DO $$ BEGIN NULL; END $$")).statementClass).toBe("procedure");
+    expect((await check(guard, "EXECUTE IMMEDIATE 'SELECT 1'")).statementClass).toBe("procedure");
+    const error = await refusal(check(guardWith(), "DO $$ BEGIN NULL; END $$"));
+    expect(error.message).toContain("anonymous code (DO)");
+    expect(error.metadata.statement_class).toBe("procedure");
   });
 
   it("allowMultipleStatements admits several statements, each still under the policy", async () => {
