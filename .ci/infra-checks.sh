@@ -12,6 +12,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bin_dir="$(bash .ci/infra-tools.sh)" || { echo "infra-checks: installing tools failed" >&2; exit 1; }
 export PATH="$bin_dir:$PATH"
+# No calls home from the CDK CLI: CI reaches package registries only.
+export CDK_DISABLE_CLI_TELEMETRY=true
 
 work="$root/.tmp/infra-checks"
 rm -rf "$work"
@@ -39,7 +41,7 @@ environments() {
 cdk_synth() {
   local env="$1"
   # --ci: no interactive output; the cdk-nag plugin fails synth on any unacknowledged finding.
-  (cd infra && npx cdk synth --ci --quiet -c env="$env" -o "$work/cdk.out/$env" >"$work/synth-$env.log" 2>&1) || {
+  (cd infra && npx cdk synth --ci --quiet --no-notices -c env="$env" -o "$work/cdk.out/$env" >"$work/synth-$env.log" 2>&1) || {
     cat "$work/synth-$env.log"
     return 1
   }
