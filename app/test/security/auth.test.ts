@@ -1,6 +1,9 @@
 // Authentication end to end: a real gRPC client over loopback against a proxy configured with API keys and
 // JWTs (verified against a local JWKS server). Every attack case must end in UNAUTHENTICATED with the
 // generic message; the log carries the reason but never the credential.
+
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import {
   credentials,
@@ -13,16 +16,14 @@ import {
 } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
-import { SignJWT, base64url, type JWTPayload } from "jose";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { base64url, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../../src/cli/hash-key-command.js";
 import { type ExecuteResponse, SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { sha256Hex } from "../../src/server/auth/api-key-authenticator.js";
 import { call, execRequest, expectStatus, plain, streamAll } from "../support/grpc-client.js";
-import { startJwksServer, type JwksServer } from "../support/jwks-server.js";
+import { type JwksServer, startJwksServer } from "../support/jwks-server.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 const INVALID = "invalid credentials";
@@ -58,7 +59,11 @@ function logCapture() {
       done();
     },
   });
-  return { lines, logger: createLogger("info", stream), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    lines,
+    logger: createLogger("info", stream),
+    records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe("authentication (API keys and JWT)", () => {
@@ -181,7 +186,10 @@ describe("authentication (API keys and JWT)", () => {
 
     it("roles come from the configured claim: none -> PERMISSION_DENIED, a string or an array -> granted", async () => {
       await expectStatus(select1(client(`Bearer ${await jwks.sign({})}`)), status.PERMISSION_DENIED);
-      await expectStatus(select1(client(`Bearer ${await jwks.sign({ realm_access: { roles: ["auditor"] } })}`)), status.PERMISSION_DENIED);
+      await expectStatus(
+        select1(client(`Bearer ${await jwks.sign({ realm_access: { roles: ["auditor"] } })}`)),
+        status.PERMISSION_DENIED,
+      );
       await select1(client(`Bearer ${await jwks.sign({ realm_access: { roles: "reader" } })}`));
       await select1(client(`Bearer ${await jwks.sign({ realm_access: { roles: ["other", "reader"] } })}`));
     });
@@ -291,7 +299,11 @@ describe("authentication (API keys and JWT)", () => {
       const b = client(`Bearer ${betaKey}`);
       const jwtCaller = client(`Bearer ${await jwks.sign({ sub: "alpha", realm_access: { roles: ["reader"] } })}`);
       const { sessionId } = await call<unknown, { sessionId: string }>(a, "openSession", { database: "" });
-      await expectStatus(call(b, "execute", execRequest({ sessionId, sql: "SELECT 1" })), status.NOT_FOUND, "SESSION_NOT_FOUND");
+      await expectStatus(
+        call(b, "execute", execRequest({ sessionId, sql: "SELECT 1" })),
+        status.NOT_FOUND,
+        "SESSION_NOT_FOUND",
+      );
       await expectStatus(call(jwtCaller, "execute", execRequest({ sessionId, sql: "SELECT 1" })), status.NOT_FOUND);
       await expectStatus(call(b, "closeSession", { sessionId }), status.NOT_FOUND);
       // Same key on another connection is the same caller.
@@ -304,7 +316,11 @@ describe("authentication (API keys and JWT)", () => {
     it("grpc.health.v1 answers without credentials (probes)", async () => {
       const definition = loadSync(healthProtoPath, { keepCase: true, enums: String });
       const pkg = loadPackageDefinition(definition) as unknown as {
-        grpc: { health: { v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
+        grpc: {
+          health: {
+            v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthClient };
+          };
+        };
       };
       const health = new pkg.grpc.health.v1.Health(t.address, credentials.createInsecure());
       try {
@@ -344,15 +360,31 @@ interface ReflectionStream {
 }
 
 /** One list_services request over grpc.reflection.v1. */
-async function listServices(address: string, authorization?: string): Promise<{ services: string[]; error?: ServiceError }> {
+async function listServices(
+  address: string,
+  authorization?: string,
+): Promise<{ services: string[]; error?: ServiceError }> {
   const require = createRequire(import.meta.url);
   const protoDir = join(dirname(require.resolve("@grpc/reflection/package.json")), "build", "proto");
-  const definition = loadSync("grpc/reflection/v1/reflection.proto", { includeDirs: [protoDir], keepCase: true, oneofs: true });
+  const definition = loadSync("grpc/reflection/v1/reflection.proto", {
+    includeDirs: [protoDir],
+    keepCase: true,
+    oneofs: true,
+  });
   const pkg = loadPackageDefinition(definition) as unknown as {
-    grpc: { reflection: { v1: { ServerReflection: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => {
-      ServerReflectionInfo(metadata: Metadata): ReflectionStream;
-      close(): void;
-    } } } };
+    grpc: {
+      reflection: {
+        v1: {
+          ServerReflection: new (
+            a: string,
+            c: ReturnType<typeof credentials.createInsecure>,
+          ) => {
+            ServerReflectionInfo(metadata: Metadata): ReflectionStream;
+            close(): void;
+          };
+        };
+      };
+    };
   };
   const client = new pkg.grpc.reflection.v1.ServerReflection(address, credentials.createInsecure());
   const metadata = new Metadata();

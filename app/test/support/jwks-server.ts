@@ -2,7 +2,7 @@
 // Tokens are signed with real keys (jose), so the proxy verifies them exactly as it would a provider's.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT, type JWTPayload, type CryptoKey } from "jose";
+import { type CryptoKey, exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
 
 export interface SigningKey {
   kid: string;
@@ -28,7 +28,10 @@ export interface JwksServer {
   /** Adds an extra raw JWK to the published set (e.g. a symmetric "oct" key an attacker hopes to use). */
   publishRaw(jwk: JWK): void;
   /** A signed JWT with sensible defaults (iss, aud, sub, iat, exp in 5 minutes), overridable claim by claim. */
-  sign(claims?: JWTPayload, options?: { key?: SigningKey; omit?: string[]; header?: Record<string, unknown> }): Promise<string>;
+  sign(
+    claims?: JWTPayload,
+    options?: { key?: SigningKey; omit?: string[]; header?: Record<string, unknown> },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -41,9 +44,7 @@ export async function createSigningKey(alg: SigningKey["alg"] = "RS256"): Promis
   return { kid, alg, privateKey, publicJwk, publicPem: await exportSPKI(publicKey) };
 }
 
-export async function startJwksServer(
-  options: { issuer?: string; audience?: string } = {},
-): Promise<JwksServer> {
+export async function startJwksServer(options: { issuer?: string; audience?: string } = {}): Promise<JwksServer> {
   const issuer = options.issuer ?? "https://idp.test.example/";
   const audience = options.audience ?? "informix-grpc-proxy";
   let current = await createSigningKey("RS256");

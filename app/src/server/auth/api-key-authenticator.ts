@@ -2,7 +2,7 @@
 // in constant time against every configured hash, all of them, so timing reveals neither match nor position.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { AuthConfig } from "../../config/security-schema.js";
-import type { AuthOutcome, Authenticator } from "./authenticator.js";
+import type { Authenticator, AuthOutcome } from "./authenticator.js";
 import { readBearer } from "./bearer-token.js";
 
 type ApiKeyEntry = AuthConfig["apiKeys"][number];
@@ -27,7 +27,10 @@ export function createApiKeyAuthenticator(entries: readonly ApiKeyEntry[]): Auth
         if (equal && found === undefined) found = key;
       }
       if (!found) return { kind: "rejected", reason: "unknown API key" };
-      return { kind: "authenticated", identity: { id: `api_key:${found.name}`, method: "api_key", roles: [...found.roles] } };
+      return {
+        kind: "authenticated",
+        identity: { id: `api_key:${found.name}`, method: "api_key", roles: [...found.roles] },
+      };
     },
   };
 }

@@ -2,17 +2,12 @@
 // refetches the set after a cooldown, which is how key rotation is picked up). Only asymmetric algorithms
 // from the configured allow-list are accepted, so `none` and HS256-with-a-public-key forgeries fail before
 // any key is looked up.
-import {
-  createRemoteJWKSet,
-  errors,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from "jose";
+
 import { status } from "@grpc/grpc-js";
+import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { AuthConfig } from "../../config/security-schema.js";
 import { ApiError } from "../../service/api-error.js";
-import type { AuthOutcome, Authenticator } from "./authenticator.js";
+import type { Authenticator, AuthOutcome } from "./authenticator.js";
 import { readBearer } from "./bearer-token.js";
 
 type JwtSettings = NonNullable<AuthConfig["jwt"]>;
@@ -102,7 +97,8 @@ function isKeySetUnavailable(error: unknown): boolean {
 /** For the log only: the client always gets "invalid credentials". */
 function describeFailure(error: unknown): string {
   if (error instanceof errors.JWTExpired) return "token expired";
-  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim} ${error.reason}`;
+  // jose's messages name the claim, never its value: "unexpected \"aud\" claim value".
+  if (error instanceof errors.JWTClaimValidationFailed) return error.message;
   if (error instanceof errors.JOSEAlgNotAllowed) return "algorithm not allowed";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "bad signature";
   if (error instanceof errors.JWKSNoMatchingKey) return "no key in the JWKS matches the token";

@@ -3,10 +3,10 @@
 // separate grpc-js service outside the SqlService handler adapter, so this wraps its bidi handler: the stream
 // is not read until the caller is authenticated, and a refused caller gets the same status as on SqlService.
 import {
-  status,
   type Server,
   type ServerDuplexStream,
   type ServiceDefinition,
+  status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { ApiError } from "../../service/api-error.js";
@@ -27,7 +27,10 @@ export function authenticatedServices(server: Server, authenticate: Interceptor)
           authenticate(ctx, async () => {
             (handler as (call: ServerDuplexStream<unknown, unknown>) => void)(call);
           }).catch((error: unknown) => {
-            const apiError = error instanceof ApiError ? error : new ApiError(status.INTERNAL, "internal error", { reason: "INTERNAL" });
+            const apiError =
+              error instanceof ApiError
+                ? error
+                : new ApiError(status.INTERNAL, "internal error", { reason: "INTERNAL" });
             call.emit("error", toServiceError(apiError));
           });
         }) as UntypedServiceImplementation[string];
@@ -40,7 +43,7 @@ export function authenticatedServices(server: Server, authenticate: Interceptor)
 function serviceNameOf(service: ServiceDefinition): string {
   const first = Object.values(service)[0];
   // paths look like "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
-  return first ? first.path.split("/")[1] ?? "" : "";
+  return first ? (first.path.split("/")[1] ?? "") : "";
 }
 
 function contextOf(service: string, method: string, call: ServerDuplexStream<unknown, unknown>): CallContext {

@@ -5,7 +5,7 @@
 import { status } from "@grpc/grpc-js";
 import type { Logger } from "../../observability/logger.js";
 import { ApiError } from "../../service/api-error.js";
-import type { AuthOutcome, Authenticator } from "../auth/authenticator.js";
+import type { Authenticator, AuthOutcome } from "../auth/authenticator.js";
 import { readBearer } from "../auth/bearer-token.js";
 import type { CallContext, Identity, Interceptor } from "../call-context.js";
 
@@ -36,14 +36,19 @@ export function decide(
   authenticators: readonly Authenticator[],
   outcomes: readonly AuthOutcome[],
 ): { identity: Identity } | { refused: "missing" } | { refused: "invalid"; reasons: string[] } {
-  const reasons = outcomes.flatMap((o, i) => (o.kind === "rejected" ? [`${authenticators[i]?.method}: ${o.reason}`] : []));
+  const reasons = outcomes.flatMap((o, i) =>
+    o.kind === "rejected" ? [`${authenticators[i]?.method}: ${o.reason}`] : [],
+  );
   if (reasons.length > 0) return { refused: "invalid", reasons };
   const first = outcomes.find((o) => o.kind === "authenticated");
   if (first) return { identity: first.identity };
   const bearer = readBearer(ctx.metadata);
   if (bearer.kind === "malformed") return { refused: "invalid", reasons: [bearer.reason] };
   if (bearer.kind !== "none") {
-    return { refused: "invalid", reasons: [`no enabled method accepts a${bearer.kind === "jwt" ? " JWT" : "n opaque"} bearer token`] };
+    return {
+      refused: "invalid",
+      reasons: [`no enabled method accepts a${bearer.kind === "jwt" ? " JWT" : "n opaque"} bearer token`],
+    };
   }
   return { refused: "missing" };
 }
