@@ -52,8 +52,14 @@ export const JwtConfig = z.strictObject({
     .default(["RS256", "ES256"])
     .describe("Allowed signature algorithms; asymmetric only (never none, never HS*)"),
   rolesClaim: z.string().min(1).default("roles").describe("Claim holding the roles (dotted path allowed)"),
-  subjectClaim: z.string().min(1).default("sub"),
-  clockToleranceSec: z.number().int().min(0).max(300).default(30),
+  subjectClaim: z.string().min(1).default("sub").describe('Claim naming the caller; the identity is "jwt:<value>"'),
+  clockToleranceSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(30)
+    .describe("Clock skew allowed when checking exp and nbf (exp is required)"),
   jwksCacheMs: z.number().int().min(1000).default(600_000).describe("How long a fetched JWKS is used before refetching"),
   jwksCooldownMs: z
     .number()
@@ -77,7 +83,10 @@ export const MtlsAuthConfig = z.strictObject({
 
 export const AuthConfig = z
   .strictObject({
-    apiKeys: z.array(ApiKeyConfig).default([]),
+    apiKeys: z
+      .array(ApiKeyConfig)
+      .default([])
+      .describe('API keys sent as "authorization: Bearer <key>"; issue them with the hash-api-key command'),
     jwt: JwtConfig.optional(),
     mtls: MtlsAuthConfig.optional().describe("Authenticate callers by their client certificate (needs server.tls.clientCa)"),
     anonymousReflection: z
