@@ -25,12 +25,16 @@ export class AllowlistFileError extends Error {
 }
 
 /** Reads the file; a missing file is an empty list when `missingIsEmpty`. Invalid lines fail loudly. */
-export function readAllowlist(file: string, missingIsEmpty: boolean): { entries: AllowlistEntry[]; endsWithNewline: boolean } {
+export function readAllowlist(
+  file: string,
+  missingIsEmpty: boolean,
+): { entries: AllowlistEntry[]; endsWithNewline: boolean } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" && missingIsEmpty) return { entries: [], endsWithNewline: true };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && missingIsEmpty)
+      return { entries: [], endsWithNewline: true };
     throw new AllowlistFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   const entries: AllowlistEntry[] = [];
@@ -148,7 +152,10 @@ export class AllowlistRecorder {
         this.needsLeadingNewline = false;
       } catch (error) {
         this.pending = [...batch, ...this.pending];
-        this.logger.error({ file: this.file, err: error, queued: this.pending.length }, "allow-list append failed; will retry");
+        this.logger.error(
+          { file: this.file, err: error, queued: this.pending.length },
+          "allow-list append failed; will retry",
+        );
         return;
       }
     }

@@ -5,21 +5,21 @@
 //   3. Roles (config.roles) apply to authenticated callers; a peer identity has no roles to check.
 //   4. The allow-list records or enforces fingerprints of the statements that passed 1-3.
 import type { ProxyConfig } from "../config/schema.js";
-import type { Identity } from "../server/call-context.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
-import { ApiError, invalidArgument } from "../service/api-error.js";
-import { classifyStatementTokens, summarize, type StatementClassification } from "../sql/classifier.js";
+import type { Identity } from "../server/call-context.js";
+import { type ApiError, invalidArgument } from "../service/api-error.js";
+import { classifyStatementTokens, type StatementClassification, summarize } from "../sql/classifier.js";
 import { runsDynamicSql } from "../sql/dynamic-sql.js";
 import { fingerprint, idOfFingerprint } from "../sql/fingerprint.js";
 import { splitStatements } from "../sql/statements.js";
 import { SqlSyntaxError, tokenize } from "../sql/tokenizer.js";
 import { AllowlistEnforcer, AllowlistRecorder } from "./allowlist.js";
-import { denialCounter, NO_DENIAL_COUNTER, type DenialCounter } from "./denial-metrics.js";
-import { noDatabaseGrant, permissionDenied, REASON, sessionLimit, type RefusalSubject } from "./policy-errors.js";
-import { grantClassOf, RoleGrants, type DatabaseGrant } from "./role-grants.js";
+import { type DenialCounter, denialCounter, NO_DENIAL_COUNTER } from "./denial-metrics.js";
+import { noDatabaseGrant, permissionDenied, REASON, type RefusalSubject, sessionLimit } from "./policy-errors.js";
+import { type DatabaseGrant, grantClassOf, RoleGrants } from "./role-grants.js";
 import type { StatementCheck, StatementDecision, StatementGuard } from "./statement-guard.js";
-import { policyRefusal, type PolicyStatement } from "./statement-policy.js";
+import { type PolicyStatement, policyRefusal } from "./statement-policy.js";
 
 export interface PolicyGuardOptions {
   config: Pick<ProxyConfig, "auth" | "roles" | "policy">;
@@ -39,8 +39,10 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
   const denials: DenialCounter = options.metrics ? denialCounter(options.metrics) : NO_DENIAL_COUNTER;
   const grants = new RoleGrants(config.roles);
   const allowlist = config.policy.allowlist;
-  const recorder = allowlist.mode === "record" && allowlist.file ? new AllowlistRecorder(allowlist.file, logger) : undefined;
-  const enforcer = allowlist.mode === "enforce" && allowlist.file ? AllowlistEnforcer.fromFile(allowlist.file) : undefined;
+  const recorder =
+    allowlist.mode === "record" && allowlist.file ? new AllowlistRecorder(allowlist.file, logger) : undefined;
+  const enforcer =
+    allowlist.mode === "enforce" && allowlist.file ? AllowlistEnforcer.fromFile(allowlist.file) : undefined;
   if (enforcer) logger.info({ file: allowlist.file, entries: enforcer.size }, "allow-list enforced");
   if (recorder) logger.info({ file: allowlist.file }, "allow-list recording");
 
@@ -70,7 +72,11 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
       const message = statement.selectIntoTemp
         ? `SELECT ... INTO TEMP creates a table and needs the write class, which no role of this caller grants on database "${subject.database}"`
         : `the ${needed} class is not granted to this caller on database "${subject.database}" (roles.<role>.databases.${subject.database}.allow)`;
-      deny(permissionDenied(REASON.roleDenied, message, { ...subject, statementClass: statement.statementClass }), subject.database, identity);
+      deny(
+        permissionDenied(REASON.roleDenied, message, { ...subject, statementClass: statement.statementClass }),
+        subject.database,
+        identity,
+      );
     }
   };
 
@@ -94,7 +100,11 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
 
       const refusal = policyRefusal(statements, config.policy, statementClass);
       if (refusal) {
-        deny(permissionDenied(refusal.reason, refusal.message, { ...subject, statementClass: refusal.statementClass }), database, identity);
+        deny(
+          permissionDenied(refusal.reason, refusal.message, { ...subject, statementClass: refusal.statementClass }),
+          database,
+          identity,
+        );
       }
       if (authorizationApplies(identity)) authorize(identity, statements, subject);
 
@@ -133,4 +143,3 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
     },
   };
 }
-

@@ -3,7 +3,7 @@
 // Within one role, an entry for the database itself takes precedence over its "*" entry, so "*" can be a
 // broad default that a named database narrows.
 import type { z } from "zod";
-import type { RoleConfig as RoleConfigSchema, StatementClass as GrantClass } from "../config/security-schema.js";
+import type { StatementClass as GrantClass, RoleConfig as RoleConfigSchema } from "../config/security-schema.js";
 
 type RoleConfig = z.infer<typeof RoleConfigSchema>;
 

@@ -17,7 +17,8 @@ const roles = {
 
 const exec = (client: SqlServiceClient, sql: string, extra: Record<string, unknown> = {}) =>
   call<unknown, ExecuteResponse>(client, "execute", execRequest({ sql, ...extra }));
-const open = (client: SqlServiceClient) => call<unknown, { sessionId: string }>(client, "openSession", { database: "" });
+const open = (client: SqlServiceClient) =>
+  call<unknown, { sessionId: string }>(client, "openSession", { database: "" });
 const close = (client: SqlServiceClient, sessionId: string) => call(client, "closeSession", { sessionId });
 
 describe("authorization by role (test identities)", () => {
@@ -60,7 +61,11 @@ describe("authorization by role (test identities)", () => {
 
   it("SELECT ... INTO TEMP is a write: refused to a reader, passed on for a writer", async () => {
     const sql = "SELECT * FROM customer INTO TEMP x WITH NO LOG";
-    const { error } = await expectStatus(exec(as("api_key:rita", ["reader"]), sql), status.PERMISSION_DENIED, "ROLE_DENIED");
+    const { error } = await expectStatus(
+      exec(as("api_key:rita", ["reader"]), sql),
+      status.PERMISSION_DENIED,
+      "ROLE_DENIED",
+    );
     expect(error.details).toContain("INTO TEMP");
     // The guard lets the writer through; SQLite itself does not know the Informix syntax.
     const writerError = await exec(as("api_key:walt", ["writer"]), sql).then(
@@ -109,7 +114,11 @@ describe("authorization by role (test identities)", () => {
   it("a session belongs to the identity that opened it", async () => {
     const walt = as("api_key:walt", ["writer"]);
     const { sessionId } = await open(walt);
-    await expectStatus(exec(as("api_key:wanda", ["writer"]), "SELECT 1", { sessionId }), status.NOT_FOUND, "SESSION_NOT_FOUND");
+    await expectStatus(
+      exec(as("api_key:wanda", ["writer"]), "SELECT 1", { sessionId }),
+      status.NOT_FOUND,
+      "SESSION_NOT_FOUND",
+    );
     await exec(walt, "SELECT 1", { sessionId });
     await close(walt, sessionId);
   });

@@ -4,9 +4,9 @@ import { status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { PolicyConfig, RoleConfig } from "../../src/config/security-schema.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { createStatementGuard } from "../../src/security/policy-guard.js";
 import type { Identity } from "../../src/server/call-context.js";
 import { ApiError } from "../../src/service/api-error.js";
-import { createStatementGuard } from "../../src/security/policy-guard.js";
 
 const roles = {
   reader: RoleConfig.parse({ databases: { main: { allow: ["read"], maxSessions: 1 } } }),
@@ -25,7 +25,11 @@ function guardWith(policy: Record<string, unknown> = {}, withAuth = true) {
   });
 }
 
-const who = (...roleNames: string[]): Identity => ({ id: `api_key:${roleNames.join("+")}`, method: "api_key", roles: roleNames });
+const who = (...roleNames: string[]): Identity => ({
+  id: `api_key:${roleNames.join("+")}`,
+  method: "api_key",
+  roles: roleNames,
+});
 const peer: Identity = { id: "peer:127.0.0.1:1", method: "peer", roles: [] };
 
 function run(guard: ReturnType<typeof guardWith>, identity: Identity, sql: string, database = "main") {
@@ -56,7 +60,12 @@ describe("authorization: statement classes", () => {
 
   it("a reader reads and nothing more", async () => {
     expect((await run(guard, who("reader"), "SELECT * FROM customer")).statementClass).toBe("read");
-    for (const sql of ["INSERT INTO t VALUES (1)", "EXECUTE PROCEDURE p()", "DROP TABLE t", "LOCK TABLE t IN SHARE MODE"]) {
+    for (const sql of [
+      "INSERT INTO t VALUES (1)",
+      "EXECUTE PROCEDURE p()",
+      "DROP TABLE t",
+      "LOCK TABLE t IN SHARE MODE",
+    ]) {
       const error = await refusal(run(guard, who("reader"), sql));
       expect(error.code).toBe(status.PERMISSION_DENIED);
       expect(error.reason).toBe("ROLE_DENIED");

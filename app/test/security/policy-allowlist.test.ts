@@ -7,10 +7,10 @@ import { status } from "@grpc/grpc-js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PolicyConfig } from "../../src/config/security-schema.js";
 import { createLogger } from "../../src/observability/logger.js";
-import type { Identity } from "../../src/server/call-context.js";
-import { ApiError } from "../../src/service/api-error.js";
 import { AllowlistFileError } from "../../src/security/allowlist.js";
 import { createStatementGuard } from "../../src/security/policy-guard.js";
+import type { Identity } from "../../src/server/call-context.js";
+import { ApiError } from "../../src/service/api-error.js";
 import { fingerprint, fingerprintId } from "../../src/sql/fingerprint.js";
 
 const peer: Identity = { id: "peer:x", method: "peer", roles: [] };
@@ -162,7 +162,9 @@ describe("allow-list enforce mode", () => {
     expect(JSON.stringify(error?.metadata)).not.toContain("Mallory");
     expect(error?.message).not.toContain("Mallory");
     // Recorded on main only.
-    await expect(run(guard, "SELECT * FROM customer WHERE id = 1", "reports")).rejects.toMatchObject({ reason: "NOT_ALLOWLISTED" });
+    await expect(run(guard, "SELECT * FROM customer WHERE id = 1", "reports")).rejects.toMatchObject({
+      reason: "NOT_ALLOWLISTED",
+    });
   });
 
   it('an entry for database "*" admits the statement everywhere', async () => {

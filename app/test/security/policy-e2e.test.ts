@@ -13,7 +13,8 @@ import { DRIVERS, startTestProxy, type TestDriver, type TestProxy } from "../sup
 const execute = (t: TestProxy, sql: string, extra: Record<string, unknown> = {}) =>
   call<unknown, ExecuteResponse>(t.client, "execute", execRequest({ sql, ...extra }));
 
-const customerCount = async (t: TestProxy) => Number(plain((await execute(t, "SELECT count(*) FROM customer")).rows[0]?.values[0]));
+const customerCount = async (t: TestProxy) =>
+  Number(plain((await execute(t, "SELECT count(*) FROM customer")).rows[0]?.values[0]));
 
 describe.each(DRIVERS)("query policy on %s (defaults)", (driver) => {
   let t: TestProxy;
@@ -29,19 +30,35 @@ describe.each(DRIVERS)("query policy on %s (defaults)", (driver) => {
   it("refuses DDL hidden behind a comment, with the details in ErrorInfo", async () => {
     const sql = "/* harmless */ DROP TABLE customer";
     const { error, errorInfo } = await expectStatus(execute(t, sql), status.PERMISSION_DENIED, "POLICY_DDL_DENIED");
-    expect(errorInfo?.metadata).toMatchObject({ statement_class: "ddl", database: "main", fingerprint_id: fingerprintId(sql) });
+    expect(errorInfo?.metadata).toMatchObject({
+      statement_class: "ddl",
+      database: "main",
+      fingerprint_id: fingerprintId(sql),
+    });
     expect(error.details).toContain("policy.allowDdl");
     expect(await customerCount(t)).toBe(customers);
   });
 
   it("refuses anonymous code that could run DDL out of the classifier's sight", async () => {
-    await expectStatus(execute(t, "DO $$ BEGIN EXECUTE 'DROP TABLE customer'; END $$"), status.PERMISSION_DENIED, "POLICY_DDL_DENIED");
+    await expectStatus(
+      execute(t, "DO $$ BEGIN EXECUTE 'DROP TABLE customer'; END $$"),
+      status.PERMISSION_DENIED,
+      "POLICY_DDL_DENIED",
+    );
     expect(await customerCount(t)).toBe(customers);
   });
 
   it("refuses a second statement riding on a query", async () => {
-    await expectStatus(execute(t, "SELECT 1; DELETE FROM customer"), status.PERMISSION_DENIED, "POLICY_MULTIPLE_STATEMENTS");
-    await expectStatus(execute(t, "SELECT 1; DROP TABLE customer"), status.PERMISSION_DENIED, "POLICY_MULTIPLE_STATEMENTS");
+    await expectStatus(
+      execute(t, "SELECT 1; DELETE FROM customer"),
+      status.PERMISSION_DENIED,
+      "POLICY_MULTIPLE_STATEMENTS",
+    );
+    await expectStatus(
+      execute(t, "SELECT 1; DROP TABLE customer"),
+      status.PERMISSION_DENIED,
+      "POLICY_MULTIPLE_STATEMENTS",
+    );
     expect(await customerCount(t)).toBe(customers);
   });
 
@@ -53,18 +70,34 @@ describe.each(DRIVERS)("query policy on %s (defaults)", (driver) => {
   });
 
   it("refuses transaction control in SQL text and session-changing statements", async () => {
-    for (const sql of ["begin work", "BEGIN", "commit", "ROLLBACK", "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "SET SESSION AUTHORIZATION TO 'x'", "SET ROLE postgres", "database other"]) {
+    for (const sql of [
+      "begin work",
+      "BEGIN",
+      "commit",
+      "ROLLBACK",
+      "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+      "SET SESSION AUTHORIZATION TO 'x'",
+      "SET ROLE postgres",
+      "database other",
+    ]) {
       const { error } = await expectStatus(execute(t, sql), status.PERMISSION_DENIED, "POLICY_SESSION_STATEMENT");
       expect(error.details).toContain("policy.allowSessionStatements");
     }
   });
 
   it("applies on every RPC: ExecuteStream, ExecuteBatch (nothing runs), Prepare", async () => {
-    await expectStatus(streamAll(t.client, { sql: "DROP TABLE customer" }), status.PERMISSION_DENIED, "POLICY_DDL_DENIED");
+    await expectStatus(
+      streamAll(t.client, { sql: "DROP TABLE customer" }),
+      status.PERMISSION_DENIED,
+      "POLICY_DDL_DENIED",
+    );
     const batch = {
       database: "",
       sessionId: "",
-      statements: [{ sql: "DELETE FROM customer WHERE customer_id = ?", params: [v.int(1)] }, { sql: "DROP TABLE customer", params: [] }],
+      statements: [
+        { sql: "DELETE FROM customer WHERE customer_id = ?", params: [v.int(1)] },
+        { sql: "DROP TABLE customer", params: [] },
+      ],
       sql: "",
       parameterSets: [],
       atomic: false,
@@ -73,7 +106,11 @@ describe.each(DRIVERS)("query policy on %s (defaults)", (driver) => {
     await expectStatus(call(t.client, "executeBatch", batch), status.PERMISSION_DENIED, "POLICY_DDL_DENIED");
     expect(await customerCount(t)).toBe(customers);
     const { sessionId } = await call<unknown, { sessionId: string }>(t.client, "openSession", { database: "" });
-    await expectStatus(call(t.client, "prepare", { sessionId, sql: "DROP TABLE customer" }), status.PERMISSION_DENIED, "POLICY_DDL_DENIED");
+    await expectStatus(
+      call(t.client, "prepare", { sessionId, sql: "DROP TABLE customer" }),
+      status.PERMISSION_DENIED,
+      "POLICY_DDL_DENIED",
+    );
     await expectStatus(execute(t, "COMMIT", { sessionId }), status.PERMISSION_DENIED, "POLICY_SESSION_STATEMENT");
     await call(t.client, "closeSession", { sessionId });
   });

@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { PolicyConfig } from "../../src/config/security-schema.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { Metrics } from "../../src/observability/metrics.js";
+import { createStatementGuard } from "../../src/security/policy-guard.js";
 import type { Identity } from "../../src/server/call-context.js";
 import { ApiError } from "../../src/service/api-error.js";
-import { createStatementGuard } from "../../src/security/policy-guard.js";
 import { fingerprintId } from "../../src/sql/fingerprint.js";
 
 const peer: Identity = { id: "peer:127.0.0.1:5000", method: "peer", roles: [] };
@@ -133,13 +133,15 @@ describe("statement guard: refusal details", () => {
   });
 
   it("reports the class of the refused statement, not of the whole text", async () => {
-    const error = await refusal(guardWith({ allowMultipleStatements: true }).checkStatement({
-      identity: peer,
-      database: "main",
-      sql: "SELECT 1; COMMIT",
-      rpc: "Execute",
-      inTransaction: true,
-    }));
+    const error = await refusal(
+      guardWith({ allowMultipleStatements: true }).checkStatement({
+        identity: peer,
+        database: "main",
+        sql: "SELECT 1; COMMIT",
+        rpc: "Execute",
+        inTransaction: true,
+      }),
+    );
     expect(error.metadata.statement_class).toBe("transaction");
   });
 
@@ -158,7 +160,9 @@ describe("statement guard: policy switches", () => {
   it("allowDdl admits DDL and nothing else", async () => {
     const guard = guardWith({ allowDdl: true });
     expect((await check(guard, "/* x */ DROP TABLE t")).statementClass).toBe("ddl");
-    expect((await refusal(check(guard, "CREATE TABLE a (x int); DROP TABLE b"))).reason).toBe("POLICY_MULTIPLE_STATEMENTS");
+    expect((await refusal(check(guard, "CREATE TABLE a (x int); DROP TABLE b"))).reason).toBe(
+      "POLICY_MULTIPLE_STATEMENTS",
+    );
     expect((await refusal(check(guard, "begin work"))).reason).toBe("POLICY_SESSION_STATEMENT");
   });
 
@@ -180,7 +184,13 @@ describe("statement guard: policy switches", () => {
 
   it("allowSessionStatements admits session and transaction statements", async () => {
     const guard = guardWith({ allowSessionStatements: true });
-    for (const sql of ["begin work", "commit", "DATABASE other", "SET SESSION AUTHORIZATION TO 'x'", "SET ISOLATION TO COMMITTED READ"]) {
+    for (const sql of [
+      "begin work",
+      "commit",
+      "DATABASE other",
+      "SET SESSION AUTHORIZATION TO 'x'",
+      "SET ISOLATION TO COMMITTED READ",
+    ]) {
       expect(["session", "transaction"]).toContain((await check(guard, sql)).statementClass);
     }
     expect((await refusal(check(guard, "DROP TABLE t"))).reason).toBe("POLICY_DDL_DENIED");

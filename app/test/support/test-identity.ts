@@ -4,7 +4,7 @@
 import { credentials, InterceptingCall, type Interceptor } from "@grpc/grpc-js";
 import { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import type { Identity } from "../../src/server/call-context.js";
-import { peerIdentity, type IdentityResolver } from "../../src/server/interceptors/identity.js";
+import { type IdentityResolver, peerIdentity } from "../../src/server/interceptors/identity.js";
 
 export const TEST_IDENTITY_HEADER = "x-test-identity";
 
