@@ -3,7 +3,7 @@
 #   1. cdk synth of every stack for every environment, with the cdk-nag AwsSolutions pack (errors fail synth)
 #   2. cfn-lint on every synthesized CloudFormation template
 #   3. cdktf synth of the Terraform variant, scanned with checkov
-#   4. promtool: rule syntax and unit tests of alerts/
+#   4. promtool: rule syntax and unit tests of alerts/, and the dashboard's queries
 #   5. actionlint on .github/workflows/
 # Run from the repository root after `npm ci`. Prints a closing "N passed, N failed" line.
 set -uo pipefail
@@ -54,7 +54,10 @@ cfn_lint() {
 }
 
 promtool_rules() {
-  promtool check rules alerts/*.yml && promtool test rules alerts/tests/*.yml
+  promtool check rules alerts/*.yml && promtool test rules alerts/tests/*.yml || return 1
+  # The dashboard's queries must parse as PromQL too.
+  node .ci/infra-dashboard-rules.mjs dashboards/informix-grpc-proxy.json >"$work/dashboard-rules.json" &&
+    promtool check rules "$work/dashboard-rules.json"
 }
 
 cdktf_checkov() {
