@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { status } from "@grpc/grpc-js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PolicyConfig } from "../../src/config/security-schema.js";
@@ -23,10 +24,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function guardIn(mode: "record" | "enforce", path = file) {
+function guardIn(mode: "record" | "enforce", path = file, logger = createLogger("silent")) {
   return createStatementGuard({
     config: { auth: undefined, roles: {}, policy: PolicyConfig.parse({ allowlist: { mode, file: path } }) },
-    logger: createLogger("silent"),
+    logger,
   });
 }
 
@@ -96,11 +97,20 @@ describe("allow-list record mode", () => {
 
   it("keeps entries queued while the file cannot be written and writes them on close", async () => {
     const path = join(dir, "later", "allowlist.jsonl");
-    const guard = guardIn("record", path);
+    let appendFailed: () => void = () => undefined;
+    const failure = new Promise<void>((resolve) => {
+      appendFailed = resolve;
+    });
+    const errorLog = new Writable({
+      write(chunk, _encoding, done) {
+        if (String(chunk).includes("allow-list append failed")) appendFailed();
+        done();
+      },
+    });
+    const guard = guardIn("record", path, createLogger("error", errorLog));
     await run(guard, "SELECT 1");
+    await failure; // the first append failed: the folder does not exist yet
     await run(guard, "SELECT a FROM t");
-    // Let the failed append happen, then make the folder appear.
-    await new Promise((resolve) => setTimeout(resolve, 50));
     mkdirSync(join(dir, "later"));
     await guard.close();
     expect(lines(path).map((e) => e.fingerprint)).toEqual(["select ?", "select a from t"]);
