@@ -12,6 +12,7 @@ import { createAuthenticators } from "./server/auth/create-authenticators.js";
 import { createAuthenticationInterceptor } from "./server/interceptors/authentication.js";
 import type { IdentityResolver } from "./server/interceptors/identity.js";
 import { startReadinessLoop } from "./server/readiness.js";
+import { createMtlsAuthenticator } from "./server/auth/mtls-authenticator.js";
 import { createServerTls } from "./server/tls/server-tls.js";
 import { SessionRegistry } from "./sessions/registry.js";
 import type { DatabaseConfig } from "./config/schema.js";
@@ -108,7 +109,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     ...(config.auth
       ? {
           authentication: createAuthenticationInterceptor(
-            createAuthenticators(config.auth, options.mtlsAuthenticator ? { mtls: options.mtlsAuthenticator } : {}),
+            createAuthenticators(config.auth, { mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(config.auth.mtls) }),
             logger.child({ component: "auth" }),
           ),
           anonymousReflection: config.auth.anonymousReflection === true,
