@@ -287,6 +287,7 @@ describe("authentication (API keys and JWT)", () => {
       expect(refused.some((r) => r.reason === "jwt: token expired")).toBe(true);
       const unauthenticated = rpcLines.filter((r) => r.code === "Unauthenticated");
       expect(unauthenticated.length).toBeGreaterThan(0);
+      expect(unauthenticated.some((r) => r.authFailure === "jwt: token expired")).toBe(true);
       const all = log.lines.join("\n");
       for (const secret of [alphaKey, betaKey, token, token.split(".")[2] ?? token]) expect(all).not.toContain(secret);
       function now() {
