@@ -22,7 +22,8 @@ export class SecretError extends Error {
 export function describeSecretRef(ref: SecretRef): string {
   if ("env" in ref) return `{ env: ${ref.env} }`;
   if ("file" in ref) return `{ file: ${ref.file} }`;
-  if ("awsSecret" in ref) return ref.key ? `{ awsSecret: ${ref.awsSecret}, key: ${ref.key} }` : `{ awsSecret: ${ref.awsSecret} }`;
+  if ("awsSecret" in ref)
+    return ref.key ? `{ awsSecret: ${ref.awsSecret}, key: ${ref.key} }` : `{ awsSecret: ${ref.awsSecret} }`;
   return unsupported(ref);
 }
 
@@ -105,7 +106,11 @@ export function cachedSecret(
 }
 
 /** The TTL cache behind cachedSecret, for any lookup (a whole JSON credentials secret too). */
-function cachedLookup<T>(resolve: () => Promise<T>, ttlMs: number, now: () => number): (forceRefresh: boolean) => Promise<T> {
+function cachedLookup<T>(
+  resolve: () => Promise<T>,
+  ttlMs: number,
+  now: () => number,
+): (forceRefresh: boolean) => Promise<T> {
   let cached: { value: T; expiresAt: number } | undefined;
   let inFlight: Promise<T> | undefined;
   return (forceRefresh) => {

@@ -2,12 +2,13 @@
 // local Secrets Manager, a wrong password in a secret file) and parameter values carrying marker strings, including
 // errors whose database messages quote those values, a failed login and configuration errors. Every line of the
 // main log (captured at trace level) and of the audit file is scanned for every marker.
-import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { status } from "@grpc/grpc-js";
+
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseConfig } from "../../src/config/loader.js";
 import type { DatabaseConfig } from "../../src/config/schema.js";
@@ -58,7 +59,12 @@ beforeAll(async () => {
   const secret = await sm.send(
     new CreateSecretCommand({
       Name: `igp/leak/${tag}`,
-      SecretString: JSON.stringify({ username: role, password: SECRET.password, host: db.config.host, port: db.config.port }),
+      SecretString: JSON.stringify({
+        username: role,
+        password: SECRET.password,
+        host: db.config.host,
+        port: db.config.port,
+      }),
     }),
   );
   sm.destroy();
@@ -103,7 +109,9 @@ function auditRecords(): AuditRecord[] {
 
 describe("no secret and no parameter value reaches a log line", () => {
   it("runs the workload: reads, writes, streams, batches, a session with a prepared statement", async () => {
-    const selected = await execute("vault", "SELECT CAST(? AS text) AS echoed, current_user AS who", [v.str(PARAM.selected)]);
+    const selected = await execute("vault", "SELECT CAST(? AS text) AS echoed, current_user AS who", [
+      v.str(PARAM.selected),
+    ]);
     expect(plain(selected.rows[0]?.values[0])).toBe(PARAM.selected);
     expect(plain(selected.rows[0]?.values[1])).toBe(role);
 
@@ -113,7 +121,11 @@ describe("no secret and no parameter value reaches a log line", () => {
     ]);
     expect(inserted.rowsAffected).toBe(1n);
 
-    const streamed = await streamAll(t.client, { database: "vault", sql: "SELECT id FROM notes WHERE body <> ?", params: [v.str(PARAM.streamed)] });
+    const streamed = await streamAll(t.client, {
+      database: "vault",
+      sql: "SELECT id FROM notes WHERE body <> ?",
+      params: [v.str(PARAM.streamed)],
+    });
     expect(streamed.rows).toHaveLength(1);
 
     const batch = await call<unknown, ExecuteBatchResponse>(t.client, "executeBatch", {
@@ -143,7 +155,10 @@ describe("no secret and no parameter value reaches a log line", () => {
 
   it("runs failing statements whose database messages quote the parameter values", async () => {
     // PostgreSQL: invalid input syntax for type integer: "<value>"
-    await expectStatus(execute("vault", "SELECT CAST(? AS integer)", [v.str(PARAM.notAnInteger)]), status.INVALID_ARGUMENT);
+    await expectStatus(
+      execute("vault", "SELECT CAST(? AS integer)", [v.str(PARAM.notAnInteger)]),
+      status.INVALID_ARGUMENT,
+    );
     // PostgreSQL: Key (id)=(<value>) already exists
     await expectStatus(
       execute("vault", "INSERT INTO notes (id, body) VALUES (?, 'x')", [v.str(PARAM.duplicateKey)]),
@@ -165,7 +180,10 @@ describe("no secret and no parameter value reaches a log line", () => {
       errors.push((error as Error).message);
     }
     const file = join(dir, "proxy.yaml");
-    writeFileSync(file, `databases:\n  main:\n    driver: postgres\n    host: h\n    database: d\n    password: ${SECRET.literalPassword}\n`);
+    writeFileSync(
+      file,
+      `databases:\n  main:\n    driver: postgres\n    host: h\n    database: d\n    password: ${SECRET.literalPassword}\n`,
+    );
     await loadConfig({ file, env: {} }).catch((error: Error) => errors.push(error.message));
     // A plain-text secret asked for a JSON key: JSON.parse's own message would quote the text.
     const plainFile = join(dir, "plain.txt");
@@ -175,15 +193,17 @@ describe("no secret and no parameter value reaches a log line", () => {
     const config = parseConfig({
       databases: { main: { driver: "postgres", host: "h", database: "d", credentials: { file: wrongShape } } },
     });
-    await credentialSourceFor(config.databases.main as DatabaseConfig, {})(false).catch((error: Error) =>
-      errors.push(error.message),
-    );
+    await credentialSourceFor(
+      config.databases.main as DatabaseConfig,
+      {},
+    )(false).catch((error: Error) => errors.push(error.message));
     const notJson = parseConfig({
       databases: { main: { driver: "postgres", host: "h", database: "d", credentials: { file: plainFile } } },
     });
-    await credentialSourceFor(notJson.databases.main as DatabaseConfig, {})(false).catch((error: Error) =>
-      errors.push(error.message),
-    );
+    await credentialSourceFor(
+      notJson.databases.main as DatabaseConfig,
+      {},
+    )(false).catch((error: Error) => errors.push(error.message));
     await resolveSecret({ file: join(dir, "missing") }, {}).catch((error: Error) => errors.push(error.message));
     expect(errors).toHaveLength(5);
     for (const message of errors) for (const marker of markers) expect(message).not.toContain(marker);
@@ -195,9 +215,7 @@ describe("no secret and no parameter value reaches a log line", () => {
     await t.proxy.stop();
     const records = auditRecords();
     const vault = records.filter((r) => r.database === "vault");
-    expect(vault.map((r) => r.status)).toEqual(
-      expect.arrayContaining(["OK", "InvalidArgument", "AlreadyExists"]),
-    );
+    expect(vault.map((r) => r.status)).toEqual(expect.arrayContaining(["OK", "InvalidArgument", "AlreadyExists"]));
     expect(vault.length).toBeGreaterThanOrEqual(7);
     const first = vault[0] as AuditRecord;
     expect(first).toMatchObject({ rpc: "Execute", statementClass: "read", identityMethod: expect.any(String) });

@@ -8,9 +8,9 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { AuditConfig } from "../../src/config/security-schema.js";
 import { createLogger } from "../../src/observability/logger.js";
-import { type AuditRecord, NO_AUDIT } from "../../src/security/audit-sink.js";
 import { AuditConfigError, createAuditSink } from "../../src/security/audit/create-audit-sink.js";
 import { type DropReason, StreamAuditSink } from "../../src/security/audit/stream-audit-sink.js";
+import { type AuditRecord, NO_AUDIT } from "../../src/security/audit-sink.js";
 
 const silent = createLogger("silent");
 

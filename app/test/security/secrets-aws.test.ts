@@ -1,13 +1,14 @@
 // AWS Secrets Manager references against a real local Secrets Manager (moto in server mode): whole-string and
 // JSON-key secrets, ARN regions, RDS-style credentials, the TTL cache and forced refresh, and errors that name the
 // reference but never carry a value.
+
+import { randomBytes } from "node:crypto";
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/loader.js";
 import type { DatabaseConfig } from "../../src/config/schema.js";
@@ -95,7 +96,14 @@ describe("awsSecret references", () => {
   });
 
   it("selects a key of an RDS-style JSON secret; numbers such as port become strings", async () => {
-    const rds = { username: "app", password: "rds-pass-1", host: "db.internal", port: 5432, dbname: "sales", server: "ol_prod" };
+    const rds = {
+      username: "app",
+      password: "rds-pass-1",
+      host: "db.internal",
+      port: 5432,
+      dbname: "sales",
+      server: "ol_prod",
+    };
     const { arn } = await createSecret(JSON.stringify(rds));
     expect(await resolveSecret({ awsSecret: arn, key: "password" }, moto.env)).toBe("rds-pass-1");
     expect(await resolveSecret({ awsSecret: arn, key: "port" }, moto.env)).toBe("5432");
@@ -109,7 +117,7 @@ describe("awsSecret references", () => {
     expect(error.message).toContain('no key "passwd"');
     expect(error.message).toContain("password, username");
     expect(error.message).not.toContain("never-shown-7f3a");
-    expect(error.message).not.toContain("app\"");
+    expect(error.message).not.toContain('app"');
   });
 
   it("says a non-JSON secret cannot have a key without quoting it (JSON.parse would)", async () => {
@@ -165,7 +173,8 @@ describe("credentials: one RDS-style secret for user and password", () => {
     const { tmpdir } = await import("node:os");
     const file = join(mkdtempSync(join(tmpdir(), "igp-cred-")), "db.json");
     writeFileSync(file, `${JSON.stringify({ username: "file_user", password: "file-pw" })}\n`);
-    const db = parseConfig({ databases: { main: { ...base, credentials: { file } } } }).databases.main as DatabaseConfig;
+    const db = parseConfig({ databases: { main: { ...base, credentials: { file } } } }).databases
+      .main as DatabaseConfig;
     expect(await credentialSourceFor(db, {})(false)).toEqual({ user: "file_user", password: "file-pw" });
   });
 

@@ -1,9 +1,10 @@
 // Rotation without a restart, end to end: a PostgreSQL role whose password lives in a real local Secrets Manager
 // (moto), the proxy connected with it, then ALTER ROLE ... PASSWORD + PutSecretValue. A new connection first tries
 // the cached old password, is rejected (28P01), fetches the secret once more and succeeds.
+
+import { randomBytes } from "node:crypto";
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { status } from "@grpc/grpc-js";
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/loader.js";
@@ -73,7 +74,13 @@ async function rotate(role: string, arn: string, order: "database-first" | "secr
 }
 
 async function canLogIn(role: string, password: string): Promise<boolean> {
-  const client = new pg.Client({ host: db.config.host, port: db.config.port, database: db.config.database, user: role, password });
+  const client = new pg.Client({
+    host: db.config.host,
+    port: db.config.port,
+    database: db.config.database,
+    user: role,
+    password,
+  });
   try {
     await client.connect();
     return true;
@@ -99,10 +106,18 @@ describe("credential refresh in the PostgreSQL driver", () => {
     };
     const config = parseConfig({
       databases: {
-        vault: { driver: "postgres", host: db.config.host, port: db.config.port, database: db.config.database, credentials: { awsSecret: arn } },
+        vault: {
+          driver: "postgres",
+          host: db.config.host,
+          port: db.config.port,
+          database: db.config.database,
+          credentials: { awsSecret: arn },
+        },
       },
     }).databases.vault as PostgresDatabaseConfig;
-    const driver = createPostgresDriver(config, { credentials: credentialSourceFor(config, moto.env, { aws: counting }) });
+    const driver = createPostgresDriver(config, {
+      credentials: credentialSourceFor(config, moto.env, { aws: counting }),
+    });
 
     await (await driver.connect()).close();
     await (await driver.connect()).close();

@@ -1,7 +1,7 @@
 // A real AWS Secrets Manager emulator for the tests: moto in server mode (PyPI `moto[server]`), installed on first
 // use into a Python virtual environment under ~/.cache (or IGP_MOTO_VENV), so a fresh clone needs only python3.
 // No pip, no venv module or no package index is a test failure with the reason, never a silent skip.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -85,7 +85,9 @@ export async function startMoto(): Promise<MotoServer> {
       if (match) resolve(Number(match[1]));
     });
     child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`moto server exited (${code}) before listening:\n${stderr.join("")}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`moto server exited (${code}) before listening:\n${stderr.join("")}`)),
+    );
   });
   const endpoint = `http://127.0.0.1:${port}`;
   return {

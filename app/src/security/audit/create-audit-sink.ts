@@ -2,7 +2,7 @@
 // stdout, stderr or a file opened for append. Writes go through pino's asynchronous SonicBoom destination, so a
 // slow disk or a slow log collector on a pipe costs memory up to a bound, never event-loop time.
 import { openSync } from "node:fs";
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 import { Counter, type Registry } from "prom-client";
 import type { AuditConfig } from "../../config/security-schema.js";
 import { type AuditSink, NO_AUDIT } from "../audit-sink.js";

@@ -41,7 +41,10 @@ export class StreamAuditSink implements AuditSink {
     options.stream.on("error", (error) => {
       if (!this.failed) {
         // The error names the destination and the errno, not the content of any record.
-        options.logger.error({ err: { message: error.message, code: (error as NodeJS.ErrnoException).code } }, "audit destination failed; audit records are being dropped");
+        options.logger.error(
+          { err: { message: error.message, code: (error as NodeJS.ErrnoException).code } },
+          "audit destination failed; audit records are being dropped",
+        );
       }
       this.failed = true;
       for (let i = 0; i < this.backlog.length; i++) this.drop("stream_error");
@@ -51,12 +54,18 @@ export class StreamAuditSink implements AuditSink {
   }
 
   record(entry: AuditRecord): void {
-    if (this.closing) return this.drop("closed");
-    if (this.failed) return this.drop("stream_error");
+    if (this.closing) {
+      this.drop("closed");
+      return;
+    }
+    if (this.failed) {
+      this.drop("stream_error");
+      return;
+    }
     const line = `${JSON.stringify(entry)}\n`;
     if (this.waitingForDrain) {
-      if (this.backlog.length >= this.options.maxBufferedRecords) return this.drop("buffer_full");
-      this.backlog.push(line);
+      if (this.backlog.length >= this.options.maxBufferedRecords) this.drop("buffer_full");
+      else this.backlog.push(line);
       return;
     }
     this.write(line);
