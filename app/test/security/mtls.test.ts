@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger } from "../../src/observability/logger.js";
 import {
+  type CertificateAuthority,
   createCa,
+  type IssuedCertificate,
   issueClientCert,
   issueServerCert,
   writePems,
-  type CertificateAuthority,
-  type IssuedCertificate,
 } from "../support/certs.js";
 import { call, execRequest, expectStatus } from "../support/grpc-client.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
@@ -31,7 +31,11 @@ async function pki(): Promise<Pki> {
   const serverCa = await createCa("mTLS server CA");
   const clientCa = await createCa("mTLS client CA");
   const server = await issueServerCert(serverCa, { dns: ["localhost"], ip: ["127.0.0.1"] });
-  const { dir, paths } = writePems({ "server.crt": server.certPem, "server.key": server.keyPem, "clients-ca.crt": clientCa.certPem });
+  const { dir, paths } = writePems({
+    "server.crt": server.certPem,
+    "server.key": server.keyPem,
+    "clients-ca.crt": clientCa.certPem,
+  });
   return {
     serverCa,
     clientCa,
@@ -137,7 +141,12 @@ describe.each([
   let t: TestProxy;
   const logs: Record<string, unknown>[] = [];
   const certFor = (name: string) =>
-    issueClientCert(p.clientCa, identityFrom === "san_uri" ? { cn: "workload", sanUri: name } : { cn: name, sanUri: "spiffe://example.org/other" });
+    issueClientCert(
+      p.clientCa,
+      identityFrom === "san_uri"
+        ? { cn: "workload", sanUri: name }
+        : { cn: name, sanUri: "spiffe://example.org/other" },
+    );
 
   beforeAll(async () => {
     p = await pki();
@@ -163,7 +172,9 @@ describe.each([
       c.close();
     }
     // The RPC log line names the caller the interceptor attached to the call.
-    const line = logs.find((l) => l.msg === "rpc" && l.method === "informix.proxy.v1.SqlService/Execute" && l.code === "OK");
+    const line = logs.find(
+      (l) => l.msg === "rpc" && l.method === "informix.proxy.v1.SqlService/Execute" && l.code === "OK",
+    );
     expect(line?.caller).toBe(`mtls:${listed}`);
   });
 

@@ -3,7 +3,7 @@
 // on a bare grpc-js server driven by reload() (no timer): a rotation caught midway (new certificate, old key)
 // keeps the current certificate, secret references load, and bad material fails the start with a safe message.
 import { rmSync } from "node:fs";
-import { checkServerIdentity, connect as tlsConnect, type PeerCertificate } from "node:tls";
+import { checkServerIdentity, type PeerCertificate, connect as tlsConnect } from "node:tls";
 import { credentials, Server } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js
 import { createLogger } from "../../src/observability/logger.js";
 import { bindGrpc } from "../../src/server/grpc-server.js";
 import { createServerTls, type ServerTls } from "../../src/server/tls/server-tls.js";
-import { createCa, issueServerCert, writePems, type CertificateAuthority } from "../support/certs.js";
+import { type CertificateAuthority, createCa, issueServerCert, writePems } from "../support/certs.js";
 import { call } from "../support/grpc-client.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
@@ -52,7 +52,13 @@ describe("rotation through the proxy", () => {
     dir = written.dir;
     t = await startTestProxy("sqlite", {
       configPatch: {
-        server: { tls: { cert: { file: written.paths["tls.crt"] }, key: { file: written.paths["tls.key"] }, reloadCheckMs: 200 } },
+        server: {
+          tls: {
+            cert: { file: written.paths["tls.crt"] },
+            key: { file: written.paths["tls.key"] },
+            reloadCheckMs: 200,
+          },
+        },
       },
     });
   });
@@ -193,11 +199,11 @@ describe("reload rules (bare gRPC server, reload() called directly)", () => {
     );
     expect(error?.message).toContain(`does not belong to certificate { file: ${paths.cert} }`);
     expect(error?.message).not.toContain("PRIVATE KEY");
-    await expect(createServerTls(tlsConfig({ cert: paths.garbage, key: paths.key }), { logger, env: {} })).rejects.toThrow(
-      /holds no PEM certificate/,
-    );
-    await expect(createServerTls(tlsConfig({ cert: paths.cert, key: paths.garbage }), { logger, env: {} })).rejects.toThrow(
-      /is not a readable unencrypted PEM key/,
-    );
+    await expect(
+      createServerTls(tlsConfig({ cert: paths.garbage, key: paths.key }), { logger, env: {} }),
+    ).rejects.toThrow(/holds no PEM certificate/);
+    await expect(
+      createServerTls(tlsConfig({ cert: paths.cert, key: paths.garbage }), { logger, env: {} }),
+    ).rejects.toThrow(/is not a readable unencrypted PEM key/);
   });
 });

@@ -6,6 +6,7 @@ import { X509Certificate as NodeX509Certificate, webcrypto } from "node:crypto";
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
 import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,16 +76,28 @@ export async function createCa(name: string, validity: ValidityOptions = {}): Pr
   };
 }
 
-export async function issueServerCert(ca: CertificateAuthority, options: ServerCertOptions = {}): Promise<IssuedCertificate> {
+export async function issueServerCert(
+  ca: CertificateAuthority,
+  options: ServerCertOptions = {},
+): Promise<IssuedCertificate> {
   const names: x509.JsonGeneralNames = [
     ...(options.dns ?? []).map((value) => ({ type: "dns" as const, value })),
     ...(options.ip ?? []).map((value) => ({ type: "ip" as const, value })),
   ];
   if (names.length === 0) throw new Error("a server certificate needs at least one dns or ip name");
-  return issue(ca, `CN=${escapeDn(options.cn ?? options.dns?.[0] ?? options.ip?.[0] ?? "server")}`, names, x509.ExtendedKeyUsage.serverAuth, options);
+  return issue(
+    ca,
+    `CN=${escapeDn(options.cn ?? options.dns?.[0] ?? options.ip?.[0] ?? "server")}`,
+    names,
+    x509.ExtendedKeyUsage.serverAuth,
+    options,
+  );
 }
 
-export async function issueClientCert(ca: CertificateAuthority, options: ClientCertOptions): Promise<IssuedCertificate> {
+export async function issueClientCert(
+  ca: CertificateAuthority,
+  options: ClientCertOptions,
+): Promise<IssuedCertificate> {
   const uris = options.sanUri === undefined ? [] : [options.sanUri].flat();
   const names: x509.JsonGeneralNames = [
     ...(options.dns ?? []).map((value) => ({ type: "dns" as const, value })),
@@ -94,7 +107,10 @@ export async function issueClientCert(ca: CertificateAuthority, options: ClientC
 }
 
 /** Writes name -> PEM text into dir (a new temp dir by default), atomically per file; returns the paths. */
-export function writePems<K extends string>(files: Record<K, string>, dir?: string): { dir: string; paths: Record<K, string> } {
+export function writePems<K extends string>(
+  files: Record<K, string>,
+  dir?: string,
+): { dir: string; paths: Record<K, string> } {
   const target = dir ?? mkdtempSync(join(tmpdir(), "igp-certs-"));
   const paths = {} as Record<K, string>;
   for (const [name, pem] of Object.entries(files) as [K, string][]) {
@@ -145,7 +161,11 @@ async function toPems(certificate: x509.X509Certificate, privateKey: CryptoKey) 
   const certPem = certificate.toString("pem");
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", privateKey));
   const keyPem = x509.PemConverter.encode(pkcs8, "PRIVATE KEY");
-  return { certPem: `${certPem}\n`, keyPem: `${keyPem}\n`, fingerprint256: new NodeX509Certificate(certPem).fingerprint256 };
+  return {
+    certPem: `${certPem}\n`,
+    keyPem: `${keyPem}\n`,
+    fingerprint256: new NodeX509Certificate(certPem).fingerprint256,
+  };
 }
 
 function validityOf(options: ValidityOptions) {

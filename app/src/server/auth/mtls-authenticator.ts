@@ -1,11 +1,12 @@
 // Authenticates a caller by its client certificate. The TLS layer has already verified the certificate
 // against server.tls.clientCa (grpc-js exposes only verified certificates as ctx.peerCertificate); this maps
 // the certificate's name, a SAN URI such as a SPIFFE id or the subject CN, to a configured identity and roles.
+
+import type { z } from "zod";
 import type { MtlsAuthConfig } from "../../config/security-schema.js";
 import type { CallContext } from "../call-context.js";
-import { sanUris, SubjectAltNameSyntaxError } from "../tls/subject-alt-names.js";
+import { SubjectAltNameSyntaxError, sanUris } from "../tls/subject-alt-names.js";
 import type { Authenticator, AuthOutcome } from "./authenticator.js";
-import type { z } from "zod";
 
 type Config = z.infer<typeof MtlsAuthConfig>;
 
@@ -25,9 +26,11 @@ export class MtlsAuthenticator implements Authenticator {
     if (!certificate) return { kind: "absent" };
     let names: string[];
     try {
-      names = this.identityFrom === "san_uri" ? sanUris(certificate.subjectaltname) : commonNames(certificate.subject?.CN);
+      names =
+        this.identityFrom === "san_uri" ? sanUris(certificate.subjectaltname) : commonNames(certificate.subject?.CN);
     } catch (error) {
-      if (error instanceof SubjectAltNameSyntaxError) return { kind: "rejected", reason: `client certificate: ${error.message}` };
+      if (error instanceof SubjectAltNameSyntaxError)
+        return { kind: "rejected", reason: `client certificate: ${error.message}` };
       throw error;
     }
     const part = this.identityFrom === "san_uri" ? "SAN URI" : "subject CN";
@@ -35,10 +38,14 @@ export class MtlsAuthenticator implements Authenticator {
     const listed = [...new Set(names.filter((name) => this.roles.has(name)))];
     if (listed.length === 0) {
       // Certificate names are not secrets; naming them tells the operator which caller to add or investigate.
-      return { kind: "rejected", reason: `client certificate ${part} ${JSON.stringify(names)} is not a configured identity` };
+      return {
+        kind: "rejected",
+        reason: `client certificate ${part} ${JSON.stringify(names)} is not a configured identity`,
+      };
     }
     // Two configured identities in one certificate: refuse rather than guess which one the caller is.
-    if (listed.length > 1) return { kind: "rejected", reason: `client certificate names ${listed.length} configured identities` };
+    if (listed.length > 1)
+      return { kind: "rejected", reason: `client certificate names ${listed.length} configured identities` };
     const identity = listed[0] as string;
     return {
       kind: "authenticated",

@@ -52,7 +52,10 @@ export async function createServerTls(config: TlsConfig, deps: ServerTlsDeps): P
       const message = (error as Error).message;
       // Once per distinct problem, not every check: a rotation left half-done should not flood the log.
       if (message !== lastFailure) {
-        logger.warn({ error: message, serving: material.summary.fingerprint256 }, "TLS reload failed; keeping the current certificate");
+        logger.warn(
+          { error: message, serving: material.summary.fingerprint256 },
+          "TLS reload failed; keeping the current certificate",
+        );
         lastFailure = message;
       }
       return "failed";
@@ -93,6 +96,9 @@ function logLoaded(logger: Logger, material: TlsMaterial, message: string, confi
   logger.info(fields, message);
   const msLeft = Date.parse(summary.validTo) - Date.now();
   if (msLeft < EXPIRY_WARNING_MS) {
-    logger.warn({ fingerprint256: summary.fingerprint256, validTo: summary.validTo }, msLeft < 0 ? "TLS certificate has expired" : "TLS certificate expires within 14 days");
+    logger.warn(
+      { fingerprint256: summary.fingerprint256, validTo: summary.validTo },
+      msLeft < 0 ? "TLS certificate has expired" : "TLS certificate expires within 14 days",
+    );
   }
 }

@@ -57,7 +57,10 @@ export async function loadTlsMaterial(config: TlsConfig, env: Env): Promise<TlsM
     );
   }
   const caCertificates = clientCa
-    ? parseCertificates(clientCa, `client CA ${describePemSource(config.clientCa as NonNullable<TlsConfig["clientCa"]>)}`)
+    ? parseCertificates(
+        clientCa,
+        `client CA ${describePemSource(config.clientCa as NonNullable<TlsConfig["clientCa"]>)}`,
+      )
     : undefined;
 
   const contextOptions: SecureContextOptions = {
@@ -74,7 +77,13 @@ export async function loadTlsMaterial(config: TlsConfig, env: Env): Promise<TlsM
   }
   return {
     contextOptions,
-    digest: createHash("sha256").update(cert).update("\0").update(key).update("\0").update(clientCa ?? "").digest("hex"),
+    digest: createHash("sha256")
+      .update(cert)
+      .update("\0")
+      .update(key)
+      .update("\0")
+      .update(clientCa ?? "")
+      .digest("hex"),
     summary: {
       subject: leaf.subject,
       issuer: leaf.issuer,
