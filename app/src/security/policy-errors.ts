@@ -44,10 +44,13 @@ export function sessionLimit(database: string, maxSessions: number): ApiError {
   );
 }
 
-export function noDatabaseGrant(database: string): ApiError {
+export function noDatabaseGrant(database: string, subject?: RefusalSubject): ApiError {
+  const metadata: Record<string, string> = subject
+    ? { statement_class: subject.statementClass, database, fingerprint_id: subject.fingerprintId }
+    : { database };
   return new ApiError(
     status.PERMISSION_DENIED,
     `no role of this caller grants access to database "${database}" (roles.<role>.databases.${database} or "*")`,
-    { reason: REASON.roleDenied, metadata: { database } },
+    { reason: REASON.roleDenied, metadata },
   );
 }

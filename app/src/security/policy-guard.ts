@@ -55,9 +55,9 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
     throw error;
   };
 
-  const requireGrant = (identity: Identity, database: string): DatabaseGrant => {
+  const requireGrant = (identity: Identity, database: string, subject?: RefusalSubject): DatabaseGrant => {
     const grant = grants.grantFor(identity.roles, database);
-    return grant ?? deny(noDatabaseGrant(database), database, identity);
+    return grant ?? deny(noDatabaseGrant(database, subject), database, identity);
   };
 
   const authorize = (
@@ -65,7 +65,7 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
     statements: readonly StatementClassification[],
     subject: RefusalSubject,
   ): void => {
-    const grant = requireGrant(identity, subject.database);
+    const grant = requireGrant(identity, subject.database, subject);
     for (const statement of statements) {
       const needed = grantClassOf(statement.statementClass);
       if (grant.classes.has(needed)) continue;

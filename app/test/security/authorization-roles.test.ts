@@ -115,6 +115,8 @@ describe("authorization: statement classes", () => {
       expect(error.code).toBe(status.PERMISSION_DENIED);
       expect(error.reason).toBe("ROLE_DENIED");
       expect(error.message).toContain('database "reports"');
+      expect(error.metadata).toMatchObject({ database: "reports", statement_class: "read" });
+      expect(error.metadata.fingerprint_id).toMatch(/^[0-9a-f]{16}$/);
     }
     await refusal(run(guard, who("reader"), "SELECT 1", "constructor"));
   });
