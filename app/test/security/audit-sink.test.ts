@@ -1,9 +1,11 @@
 // The audit sink on its own: JSON lines appended to a file, back-pressure with a bounded backlog, counted drops,
 // a failing destination, and audit.enabled: false.
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { promisify } from "node:util";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { AuditConfig } from "../../src/config/security-schema.js";
@@ -13,6 +15,7 @@ import { type DropReason, StreamAuditSink } from "../../src/security/audit/strea
 import { type AuditRecord, NO_AUDIT } from "../../src/security/audit-sink.js";
 
 const silent = createLogger("silent");
+const run = promisify(execFile);
 
 function auditRecord(n: number): AuditRecord {
   return {
@@ -157,6 +160,28 @@ describe("createAuditSink", () => {
     const dropped = await metricValues(registry, "proxy_audit_records_dropped_total");
     expect(dropped.map((v) => v.value)).toEqual([0, 0, 0]);
   });
+
+  it.each(["stdout", "stderr"] as const)(
+    "writes to %s and leaves it open for the rest of the process",
+    async (destination) => {
+      // A child process, so the lines can be read from its real file descriptor.
+      const script = [
+        `import { createAuditSink } from ${JSON.stringify(join(import.meta.dirname, "../../src/security/audit/create-audit-sink.ts"))};`,
+        `import { createLogger } from ${JSON.stringify(join(import.meta.dirname, "../../src/observability/logger.ts"))};`,
+        `const sink = createAuditSink({ enabled: true, destination: "${destination}" }, { logger: createLogger("silent") });`,
+        `for (let n = 0; n < 3; n++) sink.record(${JSON.stringify(auditRecord(0))});`,
+        "await sink.close();",
+        `process.${destination}.write("still open\\n");`,
+      ].join("\n");
+      const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: join(import.meta.dirname, "../.."),
+      });
+      const lines = (destination === "stdout" ? stdout : stderr).split("\n").filter(Boolean);
+      expect(lines).toHaveLength(4);
+      expect(JSON.parse(lines[0] as string)).toEqual(auditRecord(0));
+      expect(lines[3]).toBe("still open");
+    },
+  );
 
   it("refuses a file it cannot open, naming the path", () => {
     const file = join(tmpdir(), "igp-no-such-dir", "nested", "audit.log");

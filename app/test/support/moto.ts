@@ -30,7 +30,7 @@ async function runStep(description: string, command: string, args: string[]): Pr
   } catch (error) {
     const e = error as { stderr?: string; message: string };
     throw new Error(
-      `moto test support: ${description} failed (${command} ${args.join(" ")}). The Secrets Manager tests need ` +
+      `moto test support: ${description} failed. The Secrets Manager tests need ` +
         `python3 with the venv module and pip reaching PyPI (set IGP_MOTO_VENV to a venv that has ${MOTO_REQUIREMENT}).\n` +
         `${e.stderr || e.message}`,
     );
@@ -56,7 +56,15 @@ export async function ensureMoto(): Promise<string> {
     `  touch "$1/.moto-installed"`,
     "fi",
   ].join("\n");
-  await runStep("installing moto", "flock", [`${dir}.lock`, "sh", "-c", script, "sh", dir, MOTO_REQUIREMENT]);
+  await runStep(`installing ${MOTO_REQUIREMENT} into ${dir}`, "flock", [
+    `${dir}.lock`,
+    "sh",
+    "-c",
+    script,
+    "sh",
+    dir,
+    MOTO_REQUIREMENT,
+  ]);
   return python;
 }
 
