@@ -20,7 +20,7 @@ import { generateApiKey } from "../../src/cli/hash-key-command.js";
 import { type ExecuteResponse, SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { sha256Hex } from "../../src/server/auth/api-key-authenticator.js";
 import { call, execRequest, expectStatus } from "../support/grpc-client.js";
-import { type JwksServer, startJwksServer } from "../support/jwks-server.js";
+import { type JwksServer, type SigningKey, startJwksServer } from "../support/jwks-server.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 const ROLES = { reader: { databases: { "*": { allow: ["read"] } } } };
@@ -110,8 +110,12 @@ describe("API keys only", () => {
 describe("JWT only", () => {
   let t: TestProxy;
   let jwks: JwksServer;
+  let es: SigningKey;
   beforeAll(async () => {
     jwks = await startJwksServer();
+    // Published before the proxy's first fetch, so only the algorithm allow-list can refuse it.
+    es = await jwks.newKey("ES256");
+    jwks.publishRaw(es.publicJwk);
     t = await startTestProxy("sqlite", {
       configPatch: {
         auth: { jwt: { jwksUrl: jwks.url, issuer: jwks.issuer, audience: jwks.audience, algorithms: ["RS256"] } },
@@ -136,8 +140,6 @@ describe("JWT only", () => {
   });
 
   it("an algorithm outside the configured allow-list (ES256 here) is refused even with a published key", async () => {
-    const es = await jwks.newKey("ES256");
-    jwks.publishRaw(es.publicJwk);
     const { error } = await expectStatus(
       select1(clientWith(t.address, `Bearer ${await jwks.sign({ roles: ["reader"] }, { key: es })}`)),
       status.UNAUTHENTICATED,
