@@ -158,6 +158,28 @@ describe("credentials: one RDS-style secret for user and password", () => {
     expect(await credentialSourceFor(db, moto.env)(false)).toEqual({ user: "svc_sales", password: "pw-1" });
   });
 
+  it("fills an Informix database's user and password from a secret with the server name", async () => {
+    const { arn } = await createSecret(
+      JSON.stringify({
+        username: "informix_app",
+        password: "ifx-pw",
+        host: "ifx",
+        port: 9089,
+        dbname: "stores",
+        server: "ol_prod",
+      }),
+    );
+    const informix = {
+      driver: "informix",
+      host: "ifx",
+      database: "stores",
+      server: "ol_prod",
+      credentials: { awsSecret: arn },
+    };
+    const db = parseConfig({ databases: { main: informix } }).databases.main as DatabaseConfig;
+    expect(await credentialSourceFor(db, moto.env)(false)).toEqual({ user: "informix_app", password: "ifx-pw" });
+  });
+
   it("refuses a secret without a password, naming the reference", async () => {
     const { arn } = await createSecret(JSON.stringify({ username: "svc_sales" }));
     const db = parseConfig({ databases: { main: { ...base, credentials: { awsSecret: arn } } } }).databases
