@@ -118,18 +118,33 @@ describe("mTLS handshake, client certificate required", () => {
 describe("mTLS handshake, client certificate optional", () => {
   let p: Pki;
   let t: TestProxy;
+  let authenticated: TestProxy;
   beforeAll(async () => {
     p = await pki();
     t = await startTestProxy("sqlite", { configPatch: { server: { tls: p.tlsConfig({ requireClientCert: false }) } } });
+    authenticated = await startTestProxy("sqlite", {
+      configPatch: {
+        server: { tls: p.tlsConfig({ requireClientCert: false }) },
+        auth: { mtls: { identityFrom: "subject_cn", identities: { reporting: ["reader"] } } },
+        roles: { reader: { databases: { "*": { allow: ["read"] } } } },
+      },
+    });
   });
   afterAll(async () => {
     await t?.close();
+    await authenticated?.close();
     if (p) rmSync(p.dir, { recursive: true, force: true });
   });
 
   it("accepts clients with and without a certificate", async () => {
     await ping(t.address, p.serverCa);
     await ping(t.address, p.serverCa, await issueClientCert(p.clientCa, { cn: "reporting" }));
+  });
+
+  it("with auth.mtls, a client without a certificate passes the handshake but is told to present one", async () => {
+    const { error } = await expectStatus(ping(authenticated.address, p.serverCa), status.UNAUTHENTICATED);
+    expect(error.details).toContain("present a client certificate");
+    await ping(authenticated.address, p.serverCa, await issueClientCert(p.clientCa, { cn: "reporting" }));
   });
 });
 
@@ -176,6 +191,19 @@ describe.each([
       (l) => l.msg === "rpc" && l.method === "informix.proxy.v1.SqlService/Execute" && l.code === "OK",
     );
     expect(line?.caller).toBe(`mtls:${listed}`);
+  });
+
+  it("applies the roles mapped to the certificate: a reader may not write", async () => {
+    const c = mtlsClient(t.address, p.serverCa, await certFor(listed));
+    try {
+      await expectStatus(
+        call(c, "execute", execRequest({ sql: "DELETE FROM customer WHERE 1 = 0" })),
+        status.PERMISSION_DENIED,
+        "ROLE_DENIED",
+      );
+    } finally {
+      c.close();
+    }
   });
 
   it("refuses a verified certificate whose identity is not listed: UNAUTHENTICATED, reason only in the log", async () => {
