@@ -8,6 +8,10 @@ import { loadEnvironmentConfig } from "../src/config/load.js";
 const app = new App();
 const envName = String(app.node.tryGetContext("env") ?? "dev");
 const image = app.node.tryGetContext("image") as string | undefined;
+if (!image) {
+  // Release tags are sha-<commit> and versions; a tag from the environment file may not exist in ECR.
+  console.warn(`no -c image=sha256:... given: the ${envName} service uses the environment file's image tag`);
+}
 buildEnvironment(app, loadEnvironmentConfig(envName, { image }));
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 app.synth();
