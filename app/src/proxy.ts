@@ -57,6 +57,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const tls = config.server.tls
     ? await createServerTls(config.server.tls, { logger: logger.child({ component: "tls" }), env })
     : undefined;
+  const closeEarly = async () => {
+    tls?.close();
+    await ownGuard?.close().catch(() => undefined);
+  };
   const databases = await DatabaseRegistry.create(config.databases, {
     logger,
     credentialsFor: (_name: string, db: DatabaseConfig): CredentialSource => credentialSourceFor(db, env),
@@ -70,6 +74,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         ...(observer ? { observer } : {}),
       }),
     observerFor: (name) => metrics.poolObserver(name),
+  }).catch(async (error: unknown) => {
+    await closeEarly();
+    throw error;
   });
   for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
   // An audit sink passed in belongs to the caller; one built from the configuration is closed on stop.
@@ -78,6 +85,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     ownAudit = options.audit ? undefined : createAuditSink(config.audit, { logger, registry: metrics.registry });
   } catch (error) {
     await databases.close(0);
+    await closeEarly();
     throw error;
   }
   const audit = options.audit ?? (ownAudit as AuditSink);
@@ -148,6 +156,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     http.close();
     await databases.close(0);
     await ownAudit?.close();
+    await ownGuard?.close().catch(() => undefined);
     throw error;
   }
   logger.info(

@@ -1,6 +1,7 @@
 // The CLI: serve | sql | check-config | print-config.
 import { Command, Option } from "commander";
 import { stringify } from "yaml";
+import { runHashKeyCommand } from "./hash-key-command.js";
 import { runSqlCommand } from "./sql-command.js";
 import { explainConfig } from "../config/explain.js";
 import { ConfigError, loadConfig } from "../config/loader.js";
@@ -103,6 +104,19 @@ program
   .action(async (options: { config?: string }) => {
     const { config } = await load(options.config);
     process.stdout.write(stringify(redactedConfig(config)));
+  });
+
+program
+  .command("hash-api-key")
+  .description("issue an API key: print a new random key (or hash one read from stdin) and its auth.apiKeys entry")
+  .requiredOption("-n, --name <name>", "identity name of the key holder (the caller is api_key:<name>)")
+  .option("-r, --role <role...>", "roles granted to the key", [])
+  .option("--stdin", "hash the key read from stdin instead of generating one", false)
+  .action(async (options: { name: string; role: string[]; stdin: boolean }) => {
+    process.exitCode = await runHashKeyCommand(
+      { name: options.name, roles: options.role, stdin: options.stdin },
+      { input: process.stdin, out: process.stdout, err: process.stderr },
+    );
   });
 
 await program.parseAsync(process.argv);

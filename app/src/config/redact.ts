@@ -28,7 +28,7 @@ function redactValue(value: unknown, underSecretKey: boolean): unknown {
 }
 
 /** Members of a secret reference; their values are names and paths, safe to print. */
-const REFERENCE_KEYS = new Set(["env", "file"]);
+const REFERENCE_KEYS = new Set(["env", "file", "awsSecret", "key"]);
 
 export function redactedConfig(config: ProxyConfig): unknown {
   return redactValue(config, false);

@@ -66,6 +66,7 @@ export async function startTestProxy(driver: TestDriver, options: TestProxyOptio
       server: { host: "127.0.0.1", grpcPort: 0, httpPort: 0, drainTimeoutMs: 2000 },
       databases: { main: database },
       logging: { level: "silent" },
+      audit: { enabled: false },
     },
     options.configPatch ?? {},
   );
