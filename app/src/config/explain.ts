@@ -25,6 +25,7 @@ function describeDatabase(name: string, db: DatabaseConfig): string {
 }
 
 function credentials(db: Exclude<DatabaseConfig, { driver: "sqlite" }>): string {
+  if (db.credentials) return `user and password from ${describeSecretRef(db.credentials)}`;
   const user = db.user ?? (db.userSecret ? `user from ${describeSecretRef(db.userSecret)}` : undefined);
   const password = db.password ? `password from ${describeSecretRef(db.password)}` : "no password";
   return `${user ? (db.user ? `user ${user}` : user) : "driver's default user"}, ${password}`;
@@ -41,7 +42,12 @@ function warningsFor(name: string, db: DatabaseConfig): string[] {
   if (db.driver === "postgres" && db.ssl === "disable" && !isLoopbackHost(db.host)) {
     warnings.push(`database ${name}: ssl is disable for the remote host ${db.host}; credentials travel in clear`);
   }
-  if (db.driver !== "sqlite" && db.password === undefined && (db.user !== undefined || db.userSecret !== undefined)) {
+  if (
+    db.driver !== "sqlite" &&
+    db.credentials === undefined &&
+    db.password === undefined &&
+    (db.user !== undefined || db.userSecret !== undefined)
+  ) {
     warnings.push(`database ${name}: a user without a password reference; only trust/peer authentication will work`);
   }
   return warnings;
@@ -53,9 +59,26 @@ export function explainConfig(config: ProxyConfig): string[] {
   const warnings: string[] = [];
 
   lines.push(`gRPC on ${server.host}:${server.grpcPort}, HTTP (metrics, health) on ${server.host}:${server.httpPort}`);
-  if (!isLoopbackHost(server.host)) {
+  const auth = config.auth;
+  const methods = [
+    ...(auth && auth.apiKeys.length > 0 ? [`${auth.apiKeys.length} API key(s)`] : []),
+    ...(auth?.jwt ? [`JWT from ${auth.jwt.issuer}`] : []),
+    ...(auth?.mtls ? [`client certificates (${auth.mtls.identityFrom})`] : []),
+  ];
+  lines.push(
+    server.tls
+      ? `TLS ${server.tls.minVersion}+${server.tls.clientCa ? `, client certificates ${server.tls.requireClientCert ? "required" : "optional"}` : ""}`
+      : "TLS: off (plaintext gRPC)",
+  );
+  lines.push(methods.length > 0 ? `authentication: ${methods.join(", ")}` : "authentication: none (callers identified by address)");
+  lines.push(
+    `policy: DDL ${config.policy.allowDdl ? "allowed" : "refused"}, multiple statements ${config.policy.allowMultipleStatements ? "allowed" : "refused"}, ` +
+      `session statements ${config.policy.allowSessionStatements ? "allowed" : "refused"}, allow-list ${config.policy.allowlist.mode}`,
+  );
+  lines.push(`audit: ${config.audit.enabled ? `on (${typeof config.audit.destination === "string" ? config.audit.destination : config.audit.destination.file})` : "off"}`);
+  if (!isLoopbackHost(server.host) && (!server.tls || methods.length === 0)) {
     warnings.push(
-      `server.host ${server.host} is reachable from other machines without TLS or authentication (insecure: true)`,
+      `server.host ${server.host} is reachable from other machines without TLS and authentication (insecure: true)`,
     );
   }
 
