@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { credentials } from "@grpc/grpc-js";
 import { SqlServiceClient, type ExecuteStreamResponse } from "../src/gen/informix/proxy/v1/sql_service.js";
+import { BENCH_QUERY, createBenchRows } from "./driver-baseline.js";
 import { startEmbeddedPostgres } from "./driver-embedded-postgres.js";
 
 const ROWS = Number.parseInt(process.argv[2] ?? "1000000", 10);
 const FETCH_SIZE = 1000;
-const QUERY = "SELECT id, label, amount, created_at FROM bench_rows ORDER BY id";
+const QUERY = BENCH_QUERY;
 const here = fileURLToPath(new URL(".", import.meta.url));
 
 function peakRssMb(pid: number): number {
@@ -36,21 +36,17 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "igp-bench-"));
   try {
     const { info } = postgres;
-    const admin = new pg.Client({ ...info });
-    await admin.connect();
-    await admin.query("DROP TABLE IF EXISTS bench_rows");
-    await admin.query(
-      `CREATE TABLE bench_rows AS SELECT i::bigint AS id, md5(i::text) AS label, (i * 1.25)::numeric(14,2) AS amount,
-       timestamp '2026-01-01' + i * interval '1 second' AS created_at FROM generate_series(1, ${ROWS}) i`,
-    );
-    await admin.query("ALTER TABLE bench_rows ADD PRIMARY KEY (id)");
-    await admin.end();
-    const pgEnv = { BENCH_PG: JSON.stringify(info), BENCH_QUERY: QUERY, BENCH_FETCH: String(FETCH_SIZE) };
-
-    // Baseline: the same query read directly with pg-cursor, in its own process.
-    const direct = JSON.parse(
-      await runChild(["--import", "tsx", join(here, "direct-cursor-read.ts")], pgEnv),
-    ) as { rows: number; seconds: number; peakRssMb: number };
+    await createBenchRows(info, ROWS);
+    // Baselines in processes of their own, same rows and fetch size: pg-cursor alone, and the proxy's
+    // PostgreSQL driver without gRPC (the cost of lossless value mapping).
+    const baseline = async (via: string) =>
+      JSON.parse(
+        await runChild(["--import", "tsx", join(here, "driver-baseline.ts"), `--via=${via}`, `--fetch=${FETCH_SIZE}`], {
+          BENCH_PG: JSON.stringify(info),
+        }),
+      ) as { rows: number; seconds: number; peakRssMb: number };
+    const direct = await baseline("pg-cursor");
+    const driverOnly = await baseline("driver");
 
     // The proxy in its own process, so its RSS is measured alone.
     const config = join(dir, "proxy.yaml");
@@ -124,6 +120,7 @@ async function main() {
         .padStart(9)} rows/s  peak RSS ${rss.toFixed(1).padStart(7)} MB`;
     console.log(`ExecuteStream benchmark, ${ROWS} rows, fetch size ${FETCH_SIZE}, PostgreSQL ${info.host}:${info.port}`);
     console.log(line("direct pg-cursor (baseline)", direct.rows, direct.seconds, direct.peakRssMb));
+    console.log(line("proxy's driver, no gRPC (baseline)", driverOnly.rows, driverOnly.seconds, driverOnly.peakRssMb));
     console.log(line("proxy ExecuteStream (gRPC loopback)", rows, seconds, proxyPeak));
     console.log(memoryNote);
     console.log(`proxy RSS after start-up ${baselineRss.toFixed(1)} MB; limit for the 1M-row stream: 200 MB`);
