@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { credentials } from "@grpc/grpc-js";
-import { SqlServiceClient, type ExecuteStreamResponse } from "../src/gen/informix/proxy/v1/sql_service.js";
+import { type ExecuteStreamResponse, SqlServiceClient } from "../src/gen/informix/proxy/v1/sql_service.js";
 import { BENCH_QUERY, createBenchRows } from "./driver-baseline.js";
 import { startEmbeddedPostgres } from "./driver-embedded-postgres.js";
 
@@ -24,7 +24,10 @@ function peakRssMb(pid: number): number {
 
 async function runChild(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`child exited ${code}`))));
@@ -108,7 +111,8 @@ async function main() {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const proxyPeak = peakRssMb(proxy.pid as number);
     const metricsText = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-    const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)`, "m").exec(metricsText)?.[1] ?? "NaN") / 1048576;
+    const metric = (name: string) =>
+      Number(new RegExp(`^${name} (\\S+)`, "m").exec(metricsText)?.[1] ?? "NaN") / 1048576;
     const memoryNote = `proxy after the stream: heap total ${metric("nodejs_heap_size_total_bytes").toFixed(1)} MB, external ${metric("nodejs_external_memory_bytes").toFixed(1)} MB`;
     client.close();
     proxy.kill("SIGTERM");
@@ -118,13 +122,16 @@ async function main() {
       `${name.padEnd(34)} ${String(r).padStart(9)} rows ${s.toFixed(2).padStart(7)} s ${Math.round(r / s)
         .toString()
         .padStart(9)} rows/s  peak RSS ${rss.toFixed(1).padStart(7)} MB`;
-    console.log(`ExecuteStream benchmark, ${ROWS} rows, fetch size ${FETCH_SIZE}, PostgreSQL ${info.host}:${info.port}`);
+    console.log(
+      `ExecuteStream benchmark, ${ROWS} rows, fetch size ${FETCH_SIZE}, PostgreSQL ${info.host}:${info.port}`,
+    );
     console.log(line("direct pg-cursor (baseline)", direct.rows, direct.seconds, direct.peakRssMb));
     console.log(line("proxy's driver, no gRPC (baseline)", driverOnly.rows, driverOnly.seconds, driverOnly.peakRssMb));
     console.log(line("proxy ExecuteStream (gRPC loopback)", rows, seconds, proxyPeak));
     console.log(memoryNote);
     console.log(`proxy RSS after start-up ${baselineRss.toFixed(1)} MB; limit for the 1M-row stream: 200 MB`);
-    if (rows !== ROWS || direct.rows !== ROWS) throw new Error(`row count mismatch: proxy ${rows}, direct ${direct.rows}`);
+    if (rows !== ROWS || direct.rows !== ROWS)
+      throw new Error(`row count mismatch: proxy ${rows}, direct ${direct.rows}`);
     if (proxyPeak >= 200) {
       console.log("FAIL: proxy peak RSS above 200 MB");
       process.exitCode = 1;

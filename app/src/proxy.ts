@@ -1,28 +1,27 @@
 // Starts and stops the whole proxy from a validated configuration: databases and pools, sessions, the gRPC
 // server, the HTTP side port, health. Used by `serve` and by the end-to-end tests.
-import type { ProxyConfig } from "./config/schema.js";
+import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
+import { credentialSourceFor } from "./config/secrets.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
+import { createDriver } from "./db/drivers/index.js";
+import { ConnectionPool } from "./db/pool.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
-import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./server/grpc-server.js";
-import { createHttpServer, listenHttp } from "./server/http-server.js";
+import { createAuditSink } from "./security/audit/create-audit-sink.js";
+import type { AuditSink } from "./security/audit-sink.js";
+import { createStatementGuard } from "./security/policy-guard.js";
+import type { StatementGuard } from "./security/statement-guard.js";
 import type { Authenticator } from "./server/auth/authenticator.js";
 import { createAuthenticators } from "./server/auth/create-authenticators.js";
+import { createMtlsAuthenticator } from "./server/auth/mtls-authenticator.js";
+import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./server/grpc-server.js";
+import { createHttpServer, listenHttp } from "./server/http-server.js";
 import { createAuthenticationInterceptor } from "./server/interceptors/authentication.js";
 import type { IdentityResolver } from "./server/interceptors/identity.js";
 import { startReadinessLoop } from "./server/readiness.js";
-import { createMtlsAuthenticator } from "./server/auth/mtls-authenticator.js";
 import { createServerTls } from "./server/tls/server-tls.js";
 import { SessionRegistry } from "./sessions/registry.js";
-import type { DatabaseConfig } from "./config/schema.js";
-import { ConnectionPool } from "./db/pool.js";
-import { createDriver } from "./db/drivers/index.js";
-import { credentialSourceFor } from "./config/secrets.js";
-import type { AuditSink } from "./security/audit-sink.js";
-import { createAuditSink } from "./security/audit/create-audit-sink.js";
-import type { StatementGuard } from "./security/statement-guard.js";
-import { createStatementGuard } from "./security/policy-guard.js";
 
 export interface ProxyOptions {
   config: ProxyConfig;
@@ -117,7 +116,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     ...(config.auth
       ? {
           authentication: createAuthenticationInterceptor(
-            createAuthenticators(config.auth, { mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(config.auth.mtls) }),
+            createAuthenticators(config.auth, {
+              mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(config.auth.mtls),
+            }),
             logger.child({ component: "auth" }),
           ),
           anonymousReflection: config.auth.anonymousReflection === true,
@@ -160,7 +161,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     throw error;
   }
   logger.info(
-    { host: config.server.host, grpcPort, httpPort, tls: tls !== undefined, databases: databases.all().map((d) => `${d.name}(${d.driver})`) },
+    {
+      host: config.server.host,
+      grpcPort,
+      httpPort,
+      tls: tls !== undefined,
+      databases: databases.all().map((d) => `${d.name}(${d.driver})`),
+    },
     "proxy listening",
   );
 

@@ -62,6 +62,6 @@ export async function runHashKeyCommand(options: HashKeyOptions, io: HashKeyIo):
   io.out.write(`sha256: ${entry.sha256}\n`);
   io.out.write("# Give the key to the client (authorization: Bearer <key>); it is stored nowhere else.\n");
   io.out.write("# Add this entry under auth.apiKeys in the proxy configuration:\n");
-  io.out.write(stringify([entry]).replace(/^/gm, "  ").trimEnd() + "\n");
+  io.out.write(`${stringify([entry]).replace(/^/gm, "  ").trimEnd()}\n`);
   return 0;
 }

@@ -1,13 +1,13 @@
 // The CLI: serve | sql | check-config | print-config.
 import { Command, Option } from "commander";
 import { stringify } from "yaml";
-import { runHashKeyCommand } from "./hash-key-command.js";
-import { runSqlCommand } from "./sql-command.js";
 import { explainConfig } from "../config/explain.js";
 import { ConfigError, loadConfig } from "../config/loader.js";
 import { redactedConfig } from "../config/redact.js";
 import { createLogger } from "../observability/logger.js";
 import { startProxy } from "../proxy.js";
+import { runHashKeyCommand } from "./hash-key-command.js";
+import { runSqlCommand } from "./sql-command.js";
 
 const program = new Command()
   .name("informix-grpc-proxy")

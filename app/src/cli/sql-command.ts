@@ -1,6 +1,6 @@
 // `sql`: sends one statement to a running proxy and prints the result as a table (or JSON lines).
 import { credentials, type ServiceError } from "@grpc/grpc-js";
-import { SqlServiceClient, type ExecuteStreamResponse } from "../gen/informix/proxy/v1/sql_service.js";
+import { type ExecuteStreamResponse, SqlServiceClient } from "../gen/informix/proxy/v1/sql_service.js";
 import type { Column, Value } from "../gen/informix/proxy/v1/values.js";
 import { decodeStatusDetails } from "../server/status-details.js";
 import { formatTable, formatValue } from "./table-format.js";
@@ -13,7 +13,11 @@ export interface SqlCommandOptions {
   timeoutMs: number;
 }
 
-export async function runSqlCommand(sql: string, options: SqlCommandOptions, out: (text: string) => void): Promise<number> {
+export async function runSqlCommand(
+  sql: string,
+  options: SqlCommandOptions,
+  out: (text: string) => void,
+): Promise<number> {
   const client = new SqlServiceClient(options.address, credentials.createInsecure());
   const columns: Column[] = [];
   const rows: Value[][] = [];

@@ -35,7 +35,8 @@ function expandIPv6(address: string): number[] | undefined {
 /** TLS on the gRPC port and at least one authentication method. */
 function hasTlsAndAuthentication(config: ProxyConfig): boolean {
   const auth = config.auth;
-  const hasMethod = auth !== undefined && (auth.apiKeys.length > 0 || auth.jwt !== undefined || auth.mtls !== undefined);
+  const hasMethod =
+    auth !== undefined && (auth.apiKeys.length > 0 || auth.jwt !== undefined || auth.mtls !== undefined);
   return config.server.tls !== undefined && hasMethod;
 }
 

@@ -70,12 +70,18 @@ export function explainConfig(config: ProxyConfig): string[] {
       ? `TLS ${server.tls.minVersion}+${server.tls.clientCa ? `, client certificates ${server.tls.requireClientCert ? "required" : "optional"}` : ""}`
       : "TLS: off (plaintext gRPC)",
   );
-  lines.push(methods.length > 0 ? `authentication: ${methods.join(", ")}` : "authentication: none (callers identified by address)");
+  lines.push(
+    methods.length > 0
+      ? `authentication: ${methods.join(", ")}`
+      : "authentication: none (callers identified by address)",
+  );
   lines.push(
     `policy: DDL ${config.policy.allowDdl ? "allowed" : "refused"}, multiple statements ${config.policy.allowMultipleStatements ? "allowed" : "refused"}, ` +
       `session statements ${config.policy.allowSessionStatements ? "allowed" : "refused"}, allow-list ${config.policy.allowlist.mode}`,
   );
-  lines.push(`audit: ${config.audit.enabled ? `on (${typeof config.audit.destination === "string" ? config.audit.destination : config.audit.destination.file})` : "off"}`);
+  lines.push(
+    `audit: ${config.audit.enabled ? `on (${typeof config.audit.destination === "string" ? config.audit.destination : config.audit.destination.file})` : "off"}`,
+  );
   if (!isLoopbackHost(server.host) && (!server.tls || methods.length === 0)) {
     warnings.push(
       `server.host ${server.host} is reachable from other machines without TLS and authentication (insecure: true)`,

@@ -241,7 +241,11 @@ export const ProxyConfig = z
       ctx.addIssue({ code: "custom", path: ["databases"], message: "at least one database is required" });
     }
     if (cfg.auth?.mtls && !cfg.server.tls?.clientCa) {
-      ctx.addIssue({ code: "custom", path: ["auth", "mtls"], message: "mTLS authentication needs server.tls.clientCa" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "mtls"],
+        message: "mTLS authentication needs server.tls.clientCa",
+      });
     }
     if (cfg.auth) {
       const known = new Set(Object.keys(cfg.roles));
@@ -251,7 +255,11 @@ export const ProxyConfig = z
       ];
       for (const role of new Set(granted)) {
         if (!known.has(role)) {
-          ctx.addIssue({ code: "custom", path: ["roles"], message: `role "${role}" is granted but not defined under roles` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["roles"],
+            message: `role "${role}" is granted but not defined under roles`,
+          });
         }
       }
     }

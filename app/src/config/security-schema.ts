@@ -60,7 +60,12 @@ export const JwtConfig = z.strictObject({
     .max(300)
     .default(30)
     .describe("Clock skew allowed when checking exp and nbf (exp is required)"),
-  jwksCacheMs: z.number().int().min(1000).default(600_000).describe("How long a fetched JWKS is used before refetching"),
+  jwksCacheMs: z
+    .number()
+    .int()
+    .min(1000)
+    .default(600_000)
+    .describe("How long a fetched JWKS is used before refetching"),
   jwksCooldownMs: z
     .number()
     .int()
@@ -88,11 +93,15 @@ export const AuthConfig = z
       .default([])
       .describe('API keys sent as "authorization: Bearer <key>"; issue them with the hash-api-key command'),
     jwt: JwtConfig.optional(),
-    mtls: MtlsAuthConfig.optional().describe("Authenticate callers by their client certificate (needs server.tls.clientCa)"),
+    mtls: MtlsAuthConfig.optional().describe(
+      "Authenticate callers by their client certificate (needs server.tls.clientCa)",
+    ),
     anonymousReflection: z
       .boolean()
       .optional()
-      .describe("true: serve gRPC server reflection without credentials (default false; health checks never need them)"),
+      .describe(
+        "true: serve gRPC server reflection without credentials (default false; health checks never need them)",
+      ),
   })
   .describe("Authentication methods; any enabled method may authenticate a call");
 export type AuthConfig = z.infer<typeof AuthConfig>;
@@ -124,7 +133,10 @@ export const PolicyConfig = z.strictObject({
       file: z.string().min(1).optional().describe("Fingerprint file: written in record mode, read in enforce mode"),
     })
     .default({ mode: "off" })
-    .refine((a) => a.mode === "off" || a.file !== undefined, { message: "record and enforce need a file", path: ["file"] }),
+    .refine((a) => a.mode === "off" || a.file !== undefined, {
+      message: "record and enforce need a file",
+      path: ["file"],
+    }),
 });
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 

@@ -15,7 +15,11 @@ export interface Database {
 export interface DatabaseFactoryDeps {
   logger: Logger;
   credentialsFor(name: string, config: DatabaseConfig): CredentialSource;
-  createDriver(name: string, config: DatabaseConfig, deps: { credentials: CredentialSource; logger: Logger }): Promise<Driver>;
+  createDriver(
+    name: string,
+    config: DatabaseConfig,
+    deps: { credentials: CredentialSource; logger: Logger },
+  ): Promise<Driver>;
   createPool(name: string, config: DatabaseConfig, driver: Driver, observer: PoolObserver | undefined): Pool;
   observerFor?(name: string): PoolObserver;
 }

@@ -1,6 +1,6 @@
 // pino JSON logger. Parameter values, SQL parameters and credentials are never logged: the redact list is a
 // second line of defence for fields that must never be passed to the logger in the first place.
-import { pino, type Logger, type DestinationStream } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 
 export type { Logger } from "pino";
 

@@ -1,7 +1,7 @@
 // Prometheus metrics. gRPC metric names follow go-grpc-prometheus so that existing dashboards and alert
 // rules work unchanged; pool and session gauges are collected on scrape from their owners.
 import { getHeapStatistics } from "node:v8";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { LeaseHolder, PoolObserver, PoolStats } from "../db/pool-types.js";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

@@ -5,8 +5,8 @@ import { HealthImplementation } from "grpc-health-check";
 import {
   type ExecuteStreamRequest,
   ExecuteStreamResponse,
-  SqlServiceService,
   type SqlServiceServer,
+  SqlServiceService,
 } from "../gen/informix/proxy/v1/sql_service.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
@@ -14,11 +14,11 @@ import * as executeHandlers from "../service/execute-handlers.js";
 import * as metadataHandlers from "../service/metadata-handlers.js";
 import type { ServiceDeps } from "../service/service-deps.js";
 import * as sessionHandlers from "../service/session-handlers.js";
-import type { CallContext, Interceptor } from "./call-context.js";
 import { authenticatedServices } from "./auth/reflection-guard.js";
+import type { CallContext, Interceptor } from "./call-context.js";
 import { serverStream, unary } from "./handler-adapter.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.js";
-import { identityInterceptor, peerIdentity, type IdentityResolver } from "./interceptors/identity.js";
+import { type IdentityResolver, identityInterceptor, peerIdentity } from "./interceptors/identity.js";
 import { observeInterceptor } from "./interceptors/observe.js";
 import { addReflection } from "./reflection.js";
 
@@ -39,7 +39,11 @@ export interface GrpcServerOptions {
   anonymousReflection?: boolean;
 }
 
-export function createSqlServiceImplementation(deps: ServiceDeps, interceptors: Interceptor[], metrics: Metrics): SqlServiceServer {
+export function createSqlServiceImplementation(
+  deps: ServiceDeps,
+  interceptors: Interceptor[],
+  metrics: Metrics,
+): SqlServiceServer {
   const u = <Req, Res>(method: string, fn: ServiceHandler<Req, Res>) =>
     unary<Req, Res>(SERVICE, method, interceptors, (ctx, req) => fn(deps, ctx, req));
   return {
@@ -52,7 +56,8 @@ export function createSqlServiceImplementation(deps: ServiceDeps, interceptors: 
       "ExecuteStream",
       interceptors,
       (ctx, req, write) => executeHandlers.executeStream(deps, ctx, req, write),
-      () => metrics.grpcMsgSent.inc({ grpc_type: "server_stream", grpc_service: SERVICE, grpc_method: "ExecuteStream" }),
+      () =>
+        metrics.grpcMsgSent.inc({ grpc_type: "server_stream", grpc_service: SERVICE, grpc_method: "ExecuteStream" }),
     ) as unknown as SqlServiceServer["executeStream"],
     executeBatch: u("ExecuteBatch", executeHandlers.executeBatch),
     prepare: u("Prepare", sessionHandlers.prepare),
@@ -88,7 +93,11 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   });
   // With authentication, observe comes first so refused calls are logged and counted (code Unauthenticated).
   const interceptors: Interceptor[] = options.authentication
-    ? [observeInterceptor(options.logger, options.metrics), options.authentication, errorMappingInterceptor(options.logger)]
+    ? [
+        observeInterceptor(options.logger, options.metrics),
+        options.authentication,
+        errorMappingInterceptor(options.logger),
+      ]
     : [
         identityInterceptor(options.identity ?? peerIdentity),
         observeInterceptor(options.logger, options.metrics),
@@ -116,9 +125,7 @@ export function bindGrpc(
 ): Promise<number> {
   const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, credentials, (error, boundPort) =>
-      error ? reject(error) : resolve(boundPort),
-    );
+    server.bindAsync(address, credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
   });
 }
 

@@ -2,19 +2,17 @@
 // client cancel or deadline), runs the interceptor chain, and sends results or errors with status details.
 import { once } from "node:events";
 import type { PeerCertificate } from "node:tls";
-import {
-  Metadata,
-  status,
-  type sendUnaryData,
-  type ServerUnaryCall,
-  type ServerWritableStream,
-} from "@grpc/grpc-js";
+import { Metadata, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, status } from "@grpc/grpc-js";
 import { ApiError } from "../service/api-error.js";
-import { runChain, type CallContext, type Interceptor } from "./call-context.js";
+import { type CallContext, type Interceptor, runChain } from "./call-context.js";
 import { toServiceError } from "./status-details.js";
 
 export type UnaryHandler<Req, Res> = (ctx: CallContext, request: Req) => Promise<Res>;
-export type StreamHandler<Req, Res> = (ctx: CallContext, request: Req, write: (message: Res) => Promise<void>) => Promise<void>;
+export type StreamHandler<Req, Res> = (
+  ctx: CallContext,
+  request: Req,
+  write: (message: Res) => Promise<void>,
+) => Promise<void>;
 
 function deadlineOf(call: { getDeadline(): Date | number }): number | undefined {
   const deadline = call.getDeadline();
@@ -64,7 +62,9 @@ function createContext(
   };
 }
 
-function peerCertificateOf(call: { getAuthContext(): { sslPeerCertificate?: PeerCertificate } }): PeerCertificate | undefined {
+function peerCertificateOf(call: {
+  getAuthContext(): { sslPeerCertificate?: PeerCertificate };
+}): PeerCertificate | undefined {
   const certificate = call.getAuthContext().sslPeerCertificate;
   // Node gives an empty object when the peer sent no certificate.
   return certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
@@ -87,10 +87,12 @@ export function unary<Req, Res>(
     let response: Res | undefined;
     runChain(interceptors, ctx, async () => {
       response = await handler(ctx, call.request);
-    }).then(
-      () => callback(null, response as Res),
-      (error: unknown) => callback(toServiceError(asApiError(error))),
-    ).finally(dispose);
+    })
+      .then(
+        () => callback(null, response as Res),
+        (error: unknown) => callback(toServiceError(asApiError(error))),
+      )
+      .finally(dispose);
   };
 }
 
@@ -102,7 +104,12 @@ export function serverStream<Req, Res>(
   onMessageSent?: () => void,
 ): (call: ServerWritableStream<Req, Res>) => void {
   return (call) => {
-    const { ctx, dispose } = createContext(service, method, "server_stream", call as ServerWritableStream<unknown, unknown>);
+    const { ctx, dispose } = createContext(
+      service,
+      method,
+      "server_stream",
+      call as ServerWritableStream<unknown, unknown>,
+    );
     const write = async (message: Res): Promise<void> => {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       onMessageSent?.();
@@ -111,15 +118,17 @@ export function serverStream<Req, Res>(
         await Promise.race([once(call, "drain"), once(ctx.signal, "abort")]);
       }
     };
-    runChain(interceptors, ctx, () => handler(ctx, call.request, write)).then(
-      () => {
-        if (!ctx.signal.aborted) call.end();
-      },
-      (error: unknown) => {
-        if (ctx.signal.aborted && !(error instanceof ApiError && error.code === status.DEADLINE_EXCEEDED)) return;
-        call.emit("error", toServiceError(asApiError(error)));
-      },
-    ).finally(dispose);
+    runChain(interceptors, ctx, () => handler(ctx, call.request, write))
+      .then(
+        () => {
+          if (!ctx.signal.aborted) call.end();
+        },
+        (error: unknown) => {
+          if (ctx.signal.aborted && !(error instanceof ApiError && error.code === status.DEADLINE_EXCEEDED)) return;
+          call.emit("error", toServiceError(asApiError(error)));
+        },
+      )
+      .finally(dispose);
   };
 }
 

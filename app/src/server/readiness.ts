@@ -24,8 +24,11 @@ export async function checkDatabases(databases: DatabaseRegistry, timeoutMs: num
         }
         return { database: db.name, ok: true, latencyMs: Math.round(performance.now() - started) };
       } catch (error) {
-        const reason =
-          signal.aborted ? `no answer within ${timeoutMs} ms` : error instanceof DbError ? error.kind : "check failed";
+        const reason = signal.aborted
+          ? `no answer within ${timeoutMs} ms`
+          : error instanceof DbError
+            ? error.kind
+            : "check failed";
         return { database: db.name, ok: false, latencyMs: Math.round(performance.now() - started), error: reason };
       }
     }),
@@ -44,7 +47,10 @@ export function startReadinessLoop(
   const tick = async () => {
     const checks = await checkDatabases(databases, timeoutMs);
     if (stopped) return;
-    report(checks.every((c) => c.ok), checks);
+    report(
+      checks.every((c) => c.ok),
+      checks,
+    );
     timer = setTimeout(tick, intervalMs);
     timer.unref();
   };

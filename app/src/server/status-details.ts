@@ -3,7 +3,7 @@
 import { Metadata, type ServiceError } from "@grpc/grpc-js";
 import { BadRequest, ErrorInfo, RetryInfo } from "../gen/google/rpc/error_details.js";
 import { Status } from "../gen/google/rpc/status.js";
-import { ERROR_DOMAIN, type ApiError } from "../service/api-error.js";
+import { type ApiError, ERROR_DOMAIN } from "../service/api-error.js";
 
 const TYPE_PREFIX = "type.googleapis.com/";
 

@@ -38,9 +38,10 @@ export function apiErrorFromDbError(error: DbError, database: string): ApiError 
       : error.kind === "authentication_failed"
         ? `database "${database}" rejected the proxy's credentials`
         : error.message;
-  const options = mapping.retryDelayMs === undefined
-    ? { reason: mapping.reason, metadata, cause: error }
-    : { reason: mapping.reason, metadata, retryDelayMs: mapping.retryDelayMs, cause: error };
+  const options =
+    mapping.retryDelayMs === undefined
+      ? { reason: mapping.reason, metadata, cause: error }
+      : { reason: mapping.reason, metadata, retryDelayMs: mapping.retryDelayMs, cause: error };
   return new ApiError(mapping.code, message, options);
 }
 

@@ -10,15 +10,15 @@ import type {
   ExecuteStreamRequest,
   ExecuteStreamResponse,
 } from "../gen/informix/proxy/v1/sql_service.js";
+import type { StatementDecision } from "../security/statement-guard.js";
 import type { CallContext } from "../server/call-context.js";
 import { ApiError, invalidArgument } from "./api-error.js";
 import { withTarget } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
-import type { StatementDecision } from "../security/statement-guard.js";
+import { encodeRowBatchResponse } from "./row-batch-encoder.js";
 import type { ServiceDeps } from "./service-deps.js";
 import { guardStatement, runAudited } from "./statement-audit.js";
 import { effectiveTimeoutMs, statementInput, statementSignal } from "./statement-input.js";
-import { encodeRowBatchResponse } from "./row-batch-encoder.js";
 import { columnToProto, rowToProto } from "./value-codec.js";
 
 /** Writes one message; a Buffer is an already encoded ExecuteStreamResponse (see row-batch-encoder). */
@@ -119,9 +119,13 @@ export async function executeBatch(
     const decisions = [];
     for (const input of inputs) decisions.push(await guardStatement(deps, ctx, target, input.sql));
     if (request.atomic && connection.inTransaction) {
-      throw new ApiError(status.FAILED_PRECONDITION, "atomic batch inside an open transaction: commit or roll back first", {
-        reason: "TRANSACTION_STATE",
-      });
+      throw new ApiError(
+        status.FAILED_PRECONDITION,
+        "atomic batch inside an open transaction: commit or roll back first",
+        {
+          reason: "TRANSACTION_STATE",
+        },
+      );
     }
     const results: BatchResult[] = [];
     let total = 0n;
@@ -187,7 +191,8 @@ function batchItems(request: ExecuteBatchRequest): BatchItem[] {
     }));
   }
   if (!hasSql) throw invalidArgument("statements", "the batch is empty: set statements, or sql with parameter_sets");
-  if (request.parameterSets.length === 0) throw invalidArgument("parameter_sets", "sql needs at least one parameter set");
+  if (request.parameterSets.length === 0)
+    throw invalidArgument("parameter_sets", "sql needs at least one parameter set");
   return request.parameterSets.map((set, i) => ({
     field: `parameter_sets[${i}]`,
     request: { sql: request.sql, statementId: "", params: set.params },

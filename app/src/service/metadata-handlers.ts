@@ -1,14 +1,15 @@
 // ListTables, DescribeTable, Ping.
+
+import type { TableInfo } from "../db/driver.js";
 import {
-  TableKind,
   type DescribeTableRequest,
   type DescribeTableResponse,
   type ListTablesRequest,
   type ListTablesResponse,
   type PingRequest,
   type PingResponse,
+  TableKind,
 } from "../gen/informix/proxy/v1/sql_service.js";
-import type { TableInfo } from "../db/driver.js";
 import type { CallContext } from "../server/call-context.js";
 import { invalidArgument } from "./api-error.js";
 import { withTarget } from "./connection-target.js";

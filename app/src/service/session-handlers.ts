@@ -3,12 +3,12 @@ import { randomBytes } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import type { IsolationLevel as DomainIsolation } from "../db/driver.js";
 import {
-  IsolationLevel,
   type BeginTransactionRequest,
+  type ClosePreparedRequest,
   type CloseSessionRequest,
   type CloseSessionResponse,
-  type ClosePreparedRequest,
   type CommitRequest,
+  IsolationLevel,
   type OpenSessionRequest,
   type OpenSessionResponse,
   type PrepareRequest,
@@ -66,9 +66,13 @@ export async function prepare(deps: ServiceDeps, ctx: CallContext, request: Prep
   const session = findSession(deps, ctx, request.sessionId);
   return session.run(async () => {
     if (session.prepared.size >= deps.maxPreparedPerSession) {
-      throw new ApiError(status.RESOURCE_EXHAUSTED, `at most ${deps.maxPreparedPerSession} prepared statements per session`, {
-        reason: "PREPARED_LIMIT",
-      });
+      throw new ApiError(
+        status.RESOURCE_EXHAUSTED,
+        `at most ${deps.maxPreparedPerSession} prepared statements per session`,
+        {
+          reason: "PREPARED_LIMIT",
+        },
+      );
     }
     await deps.guard.checkStatement({
       identity: ctx.identity,

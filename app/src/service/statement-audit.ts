@@ -1,8 +1,9 @@
 // Runs one statement under the guard and the audit trail: the guard may refuse it, and every statement that
 // was allowed to run leaves one audit record with its outcome (never its parameters).
+
+import type { StatementDecision } from "../security/statement-guard.js";
 import type { CallContext } from "../server/call-context.js";
 import { codeName } from "../server/interceptors/observe.js";
-import type { StatementDecision } from "../security/statement-guard.js";
 import type { Target } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
 import type { ServiceDeps } from "./service-deps.js";

@@ -37,7 +37,8 @@ export function statementInput(
   let ref: StatementRef;
   let expected: number;
   if (hasId) {
-    if (!session) throw invalidArgument(`${prefix}statement_id`, "a prepared statement needs the session_id that prepared it");
+    if (!session)
+      throw invalidArgument(`${prefix}statement_id`, "a prepared statement needs the session_id that prepared it");
     const prepared: PreparedStatement | undefined = session.prepared.get(request.statementId);
     if (!prepared) throw statementNotFound();
     ref = { prepared };

@@ -1,6 +1,6 @@
 // Translates between proto Values/Columns and the driver-neutral SqlValue/ColumnInfo, validating client input.
 import type { ColumnInfo, PortableType, SqlValue } from "../db/values.js";
-import { ColumnType, type Column, type Value } from "../gen/informix/proxy/v1/values.js";
+import { type Column, ColumnType, type Value } from "../gen/informix/proxy/v1/values.js";
 import { invalidArgument } from "./api-error.js";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -36,7 +36,10 @@ export function sqlValueFromProto(value: Value, field: string): SqlValue {
       return { kind: "date", value: kind.value };
     case "timestampValue":
       if (!TIMESTAMP.test(kind.value))
-        throw invalidArgument(field, `"${truncate(kind.value)}" is not an ISO-8601 timestamp (YYYY-MM-DDTHH:MM:SS.ffffff)`);
+        throw invalidArgument(
+          field,
+          `"${truncate(kind.value)}" is not an ISO-8601 timestamp (YYYY-MM-DDTHH:MM:SS.ffffff)`,
+        );
       return { kind: "timestamp", value: kind.value };
     case "intervalValue":
       if (kind.value.trim() === "") throw invalidArgument(field, "interval is empty");
@@ -62,7 +65,10 @@ export function sqlValueToProto(value: SqlValue): Value {
       return { kind: { $case: "stringValue", value: value.value } };
     case "bytes":
       return {
-        kind: { $case: "bytesValue", value: Buffer.from(value.value.buffer, value.value.byteOffset, value.value.byteLength) },
+        kind: {
+          $case: "bytesValue",
+          value: Buffer.from(value.value.buffer, value.value.byteOffset, value.value.byteLength),
+        },
       };
     case "decimal":
       return { kind: { $case: "decimalValue", value: value.value } };

@@ -90,7 +90,10 @@ export class SessionRegistry {
     return session.run(() => this.closeSession(session, "closed"), this.now);
   }
 
-  private async closeSession(session: Session, why: "closed" | "expired" | "shutdown"): Promise<{ rolledBack: boolean }> {
+  private async closeSession(
+    session: Session,
+    why: "closed" | "expired" | "shutdown",
+  ): Promise<{ rolledBack: boolean }> {
     if (session.closed) return { rolledBack: false };
     session.closed = true;
     this.sessions.delete(session.id);

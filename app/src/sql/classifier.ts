@@ -3,18 +3,10 @@
 // classification works on tokens. Unrecognised statements are "admin" so that no policy mistakes
 // them for reads. Throws SqlSyntaxError on unterminated strings or comments.
 
-import { tokenize, type Token } from "./tokenizer.js";
 import { splitStatements, wordUpper } from "./statements.js";
+import { type Token, tokenize } from "./tokenizer.js";
 
-export type StatementClass =
-  | "read"
-  | "write"
-  | "ddl"
-  | "procedure"
-  | "admin"
-  | "transaction"
-  | "session"
-  | "empty";
+export type StatementClass = "read" | "write" | "ddl" | "procedure" | "admin" | "transaction" | "session" | "empty";
 
 export interface StatementClassification {
   statementClass: StatementClass;
@@ -195,7 +187,10 @@ function classifyFrom(tokens: readonly Token[], start: number): StatementClassif
   if (first === "CALL" || first === "DO") return result("procedure", first);
   if (first === "SET") return classifySet(tokens, i, first);
   // PostgreSQL RESET ROLE / RESET SESSION AUTHORIZATION undo SET ROLE: they change who the connection is.
-  if (first === "RESET" && (second === "ROLE" || (second === "SESSION" && wordUpper(tokens[i + 2]) === "AUTHORIZATION"))) {
+  if (
+    first === "RESET" &&
+    (second === "ROLE" || (second === "SESSION" && wordUpper(tokens[i + 2]) === "AUTHORIZATION"))
+  ) {
     return result("session", first);
   }
   if (TRANSACTION.has(first)) return result("transaction", first);

@@ -6,14 +6,57 @@
 // string or comment) is cut at the point of the error and replaced by `?unterminated`.
 
 import { createHash } from "node:crypto";
-import { SqlSyntaxError, tokenize, type Token } from "./tokenizer.js";
+import { SqlSyntaxError, type Token, tokenize } from "./tokenizer.js";
 
 /** words after which "(" is not a function call, so a space is kept before it */
 const SPACED_BEFORE_PAREN = new Set([
-  "in", "values", "as", "from", "join", "on", "and", "or", "not", "exists", "where", "select", "using",
-  "over", "any", "all", "some", "into", "table", "with", "set", "by", "when", "then", "else", "union",
-  "except", "intersect", "returning", "lateral", "recursive", "is", "like", "between", "case", "distinct",
-  "having", "limit", "offset", "first", "skip", "return", "default", "check", "references", "key", "unique",
+  "in",
+  "values",
+  "as",
+  "from",
+  "join",
+  "on",
+  "and",
+  "or",
+  "not",
+  "exists",
+  "where",
+  "select",
+  "using",
+  "over",
+  "any",
+  "all",
+  "some",
+  "into",
+  "table",
+  "with",
+  "set",
+  "by",
+  "when",
+  "then",
+  "else",
+  "union",
+  "except",
+  "intersect",
+  "returning",
+  "lateral",
+  "recursive",
+  "is",
+  "like",
+  "between",
+  "case",
+  "distinct",
+  "having",
+  "limit",
+  "offset",
+  "first",
+  "skip",
+  "return",
+  "default",
+  "check",
+  "references",
+  "key",
+  "unique",
 ]);
 
 const NO_SPACE_BEFORE = new Set([",", ")", ".", ";", "::", "..."]);

@@ -1,15 +1,16 @@
 // The SQL layer: tokenizer, placeholders, statement splitting, classification and fingerprints.
-export { SqlSyntaxError, significantTokens, tokenize, type Token, type TokenKind } from "./tokenizer.js";
-export { countPlaceholders, toNumberedPlaceholders } from "./placeholders.js";
-export { splitStatements } from "./statements.js";
+
 export {
+  type Classification,
   classify,
   classifyStatements,
   classifyStatementTokens,
-  summarize,
-  type Classification,
   type StatementClass,
   type StatementClassification,
+  summarize,
 } from "./classifier.js";
 export { runsDynamicSql } from "./dynamic-sql.js";
 export { fingerprint, fingerprintId, idOfFingerprint } from "./fingerprint.js";
+export { countPlaceholders, toNumberedPlaceholders } from "./placeholders.js";
+export { splitStatements } from "./statements.js";
+export { SqlSyntaxError, significantTokens, type Token, type TokenKind, tokenize } from "./tokenizer.js";

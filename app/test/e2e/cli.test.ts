@@ -1,6 +1,6 @@
 // The real CLI process (app/dist, built by `npm test` before the suite): `serve` on the embedded demo, the `sql`
 // subcommand against it, check-config / print-config, and a graceful SIGTERM that rolls back and exits 0.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,11 @@ import { call, execRequest, newClient } from "../support/grpc-client.js";
 const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  return spawnSync(process.execPath, [MAIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
 }
 
 async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
@@ -51,7 +55,14 @@ describe("CLI", () => {
   });
 
   it("sql prints a readable table from the demo database", () => {
-    const result = cli(["sql", "-a", `127.0.0.1:${grpcPort}`, "SELECT customer_id, city FROM customer WHERE customer_id <= ? ORDER BY customer_id", "-p", "3"]);
+    const result = cli([
+      "sql",
+      "-a",
+      `127.0.0.1:${grpcPort}`,
+      "SELECT customer_id, city FROM customer WHERE customer_id <= ? ORDER BY customer_id",
+      "-p",
+      "3",
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const lines = result.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/customer_id \| city/);
@@ -89,7 +100,11 @@ describe("CLI", () => {
     const client = newClient(`127.0.0.1:${grpcPort}`);
     const { sessionId } = await call<unknown, { sessionId: string }>(client, "openSession", { database: "" });
     await call(client, "beginTransaction", { sessionId, isolation: 0, readOnly: false });
-    await call(client, "execute", execRequest({ sessionId, sql: "UPDATE customer SET city = 'Draining' WHERE customer_id = 1" }));
+    await call(
+      client,
+      "execute",
+      execRequest({ sessionId, sql: "UPDATE customer SET city = 'Draining' WHERE customer_id = 1" }),
+    );
     const logs: string[] = [];
     child.stdout?.on("data", (c: Buffer) => logs.push(c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

@@ -102,7 +102,11 @@ describe.each(DRIVERS)("errors on %s", (driver) => {
     const { sessionId } = await call<unknown, { sessionId: string }>(t.client, "openSession", { database: "" });
     await call(t.client, "beginTransaction", { sessionId, isolation: 0, readOnly: true });
     await expectStatus(
-      call(t.client, "execute", execRequest({ sessionId, sql: "UPDATE customer SET city = 'x' WHERE customer_id = 1" })),
+      call(
+        t.client,
+        "execute",
+        execRequest({ sessionId, sql: "UPDATE customer SET city = 'x' WHERE customer_id = 1" }),
+      ),
       status.PERMISSION_DENIED,
     );
     const closed = await call<unknown, { rolledBack: boolean }>(t.client, "closeSession", { sessionId });
@@ -112,14 +116,29 @@ describe.each(DRIVERS)("errors on %s", (driver) => {
   it.runIf(driver === "postgres")("serialization failure -> ABORTED with RetryInfo", async () => {
     const a = await call<unknown, { sessionId: string }>(t.client, "openSession", { database: "" });
     const b = await call<unknown, { sessionId: string }>(t.client, "openSession", { database: "" });
-    for (const s of [a, b]) await call(t.client, "beginTransaction", { sessionId: s.sessionId, isolation: 4, readOnly: false });
+    for (const s of [a, b])
+      await call(t.client, "beginTransaction", { sessionId: s.sessionId, isolation: 4, readOnly: false });
     const read = "SELECT credit_limit FROM customer WHERE customer_id = 3";
     await call(t.client, "execute", execRequest({ sessionId: a.sessionId, sql: read }));
     await call(t.client, "execute", execRequest({ sessionId: b.sessionId, sql: read }));
-    await call(t.client, "execute", execRequest({ sessionId: a.sessionId, sql: "UPDATE customer SET credit_limit = credit_limit + 1 WHERE customer_id = 3" }));
+    await call(
+      t.client,
+      "execute",
+      execRequest({
+        sessionId: a.sessionId,
+        sql: "UPDATE customer SET credit_limit = credit_limit + 1 WHERE customer_id = 3",
+      }),
+    );
     await call(t.client, "commit", { sessionId: a.sessionId });
     const { retryInfo } = await expectStatus(
-      call(t.client, "execute", execRequest({ sessionId: b.sessionId, sql: "UPDATE customer SET credit_limit = credit_limit + 1 WHERE customer_id = 3" })),
+      call(
+        t.client,
+        "execute",
+        execRequest({
+          sessionId: b.sessionId,
+          sql: "UPDATE customer SET credit_limit = credit_limit + 1 WHERE customer_id = 3",
+        }),
+      ),
       status.ABORTED,
       "TRANSACTION_CONFLICT",
     );

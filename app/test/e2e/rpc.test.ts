@@ -2,19 +2,17 @@
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ColumnType,
-} from "../../src/gen/informix/proxy/v1/values.js";
-import {
-  IsolationLevel,
-  TableKind,
   type DescribeTableResponse,
   type ExecuteBatchResponse,
   type ExecuteResponse,
+  IsolationLevel,
   type ListTablesResponse,
   type OpenSessionResponse,
   type PingResponse,
   type PrepareResponse,
+  TableKind,
 } from "../../src/gen/informix/proxy/v1/sql_service.js";
+import { ColumnType } from "../../src/gen/informix/proxy/v1/values.js";
 import { call, execRequest, expectStatus, plain, streamAll, v } from "../support/grpc-client.js";
 import { DRIVERS, startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
@@ -53,7 +51,10 @@ describe.each(DRIVERS)("SqlService on %s", (driver) => {
   });
 
   it("Execute reports rows affected for writes", async () => {
-    const result = await execute("UPDATE products SET discontinued = ? WHERE product_id <= ?", [v.bool(false), v.int(3)]);
+    const result = await execute("UPDATE products SET discontinued = ? WHERE product_id <= ?", [
+      v.bool(false),
+      v.int(3),
+    ]);
     expect(result.rowsAffected).toBe(3n);
     expect(result.columns).toHaveLength(0);
   });
@@ -81,13 +82,17 @@ describe.each(DRIVERS)("SqlService on %s", (driver) => {
       sessionId: "",
       statements: [],
       sql: "INSERT INTO inventory_movements (movement_id, product_id, movement_type, quantity, moved_at) VALUES (?, 1, 'adjustment', ?, ?)",
-      parameterSets: [900001, 900002, 900003].map((id) => ({ params: [v.int(id), v.int(5), v.ts("2026-11-26T10:00:00")] })),
+      parameterSets: [900001, 900002, 900003].map((id) => ({
+        params: [v.int(id), v.int(5), v.ts("2026-11-26T10:00:00")],
+      })),
       atomic: true,
       timeoutMs: 0,
     });
     expect(response.totalRowsAffected).toBe(3n);
     expect(response.failedCount).toBe(0);
-    const check = await execute("SELECT count(*) FROM inventory_movements WHERE movement_id IN (900001, 900002, 900003)");
+    const check = await execute(
+      "SELECT count(*) FROM inventory_movements WHERE movement_id IN (900001, 900002, 900003)",
+    );
     expect(Number(plain(check.rows[0]?.values[0]))).toBe(3);
   });
 
@@ -145,13 +150,21 @@ describe.each(DRIVERS)("SqlService on %s", (driver) => {
       isolation: IsolationLevel.ISOLATION_LEVEL_SERIALIZABLE,
       readOnly: false,
     });
-    await call(t.client, "execute", execRequest({ sessionId, sql: "UPDATE customer SET city = 'Rolled' WHERE customer_id = 1" }));
+    await call(
+      t.client,
+      "execute",
+      execRequest({ sessionId, sql: "UPDATE customer SET city = 'Rolled' WHERE customer_id = 1" }),
+    );
     await call(t.client, "rollback", { sessionId });
     const afterRollback = await execute("SELECT city FROM customer WHERE customer_id = 1");
     expect(plain(afterRollback.rows[0]?.values[0])).not.toBe("Rolled");
 
     await call(t.client, "beginTransaction", { sessionId, isolation: 0, readOnly: false });
-    await call(t.client, "execute", execRequest({ sessionId, sql: "UPDATE customer SET city = 'Committed' WHERE customer_id = 2" }));
+    await call(
+      t.client,
+      "execute",
+      execRequest({ sessionId, sql: "UPDATE customer SET city = 'Committed' WHERE customer_id = 2" }),
+    );
     await call(t.client, "commit", { sessionId });
     const afterCommit = await execute("SELECT city FROM customer WHERE customer_id = 2");
     expect(plain(afterCommit.rows[0]?.values[0])).toBe("Committed");
@@ -182,7 +195,13 @@ describe.each(DRIVERS)("SqlService on %s", (driver) => {
       schema: "",
       table: "order_items",
     });
-    expect(response.columns.map((c) => c.name)).toEqual(["order_id", "line_no", "product_id", "quantity", "unit_price"]);
+    expect(response.columns.map((c) => c.name)).toEqual([
+      "order_id",
+      "line_no",
+      "product_id",
+      "quantity",
+      "unit_price",
+    ]);
     expect(response.primaryKey).toEqual(["order_id", "line_no"]);
     const price = response.columns.find((c) => c.name === "unit_price");
     expect(price?.type).toBe(ColumnType.COLUMN_TYPE_DECIMAL);

@@ -18,8 +18,13 @@ describe.each(DRIVERS)("sessions on %s", (driver) => {
   const open = (client = t.client) => call<unknown, { sessionId: string }>(client, "openSession", { database: "" });
   const cityOf = async (id: number) =>
     plain(
-      (await call<unknown, ExecuteResponse>(t.client, "execute", execRequest({ sql: `SELECT city FROM customer WHERE customer_id = ${id}` })))
-        .rows[0]?.values[0],
+      (
+        await call<unknown, ExecuteResponse>(
+          t.client,
+          "execute",
+          execRequest({ sql: `SELECT city FROM customer WHERE customer_id = ${id}` }),
+        )
+      ).rows[0]?.values[0],
     );
 
   it("a session is reachable only from the caller that opened it", async () => {
@@ -40,7 +45,11 @@ describe.each(DRIVERS)("sessions on %s", (driver) => {
     const before = await cityOf(4);
     const { sessionId } = await open();
     await call(t.client, "beginTransaction", { sessionId, isolation: 0, readOnly: false });
-    await call(t.client, "execute", execRequest({ sessionId, sql: "UPDATE customer SET city = 'Uncommitted' WHERE customer_id = 4" }));
+    await call(
+      t.client,
+      "execute",
+      execRequest({ sessionId, sql: "UPDATE customer SET city = 'Uncommitted' WHERE customer_id = 4" }),
+    );
     const closed = await call<unknown, { rolledBack: boolean }>(t.client, "closeSession", { sessionId });
     expect(closed.rolledBack).toBe(true);
     expect(await cityOf(4)).toBe(before);
@@ -60,7 +69,11 @@ describe.each(DRIVERS)("sessions on %s", (driver) => {
     const before = await cityOf(5);
     const { sessionId } = await open();
     await call(t.client, "beginTransaction", { sessionId, isolation: 0, readOnly: false });
-    await call(t.client, "execute", execRequest({ sessionId, sql: "UPDATE customer SET city = 'Expired' WHERE customer_id = 5" }));
+    await call(
+      t.client,
+      "execute",
+      execRequest({ sessionId, sql: "UPDATE customer SET city = 'Expired' WHERE customer_id = 5" }),
+    );
     const expired = async () => (await t.proxy.metrics.sessionsExpired.get()).values[0]?.value ?? 0;
     const expiredBefore = await expired();
     // Wait for the reaper (idle timeout 1 s) without timing assertions: poll until the session is gone.

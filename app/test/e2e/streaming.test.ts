@@ -1,6 +1,7 @@
 // Cancellation, deadlines and pool exhaustion: the database work stops and the connection comes back.
-import { status, type ServiceError } from "@grpc/grpc-js";
+
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
+import { type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecuteResponse, ExecuteStreamResponse } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { call, execRequest, expectStatus, newClient, plain, streamRequest } from "../support/grpc-client.js";
@@ -21,7 +22,11 @@ describe.each(DRIVERS)("streaming and cancellation on %s", (driver) => {
   afterAll(async () => {
     await t?.close();
   });
-  const stats = () => t.proxy.databases.find("")!.pool.stats();
+  const stats = () => {
+    const database = t.proxy.databases.find("");
+    if (!database) throw new Error("default database missing");
+    return database.pool.stats();
+  };
 
   it("a client that cancels mid-stream frees the connection at once", async () => {
     const stream = t.client.executeStream(streamRequest({ sql: MANY_ROWS, fetchSize: 100 }));
@@ -113,10 +118,10 @@ describe.each(DRIVERS)("streaming and cancellation on %s", (driver) => {
     expect((error as ServiceError).code).toBe(status.DEADLINE_EXCEEDED);
     // The backend is no longer sleeping: pg_stat_activity shows no pg_sleep running.
     await waitUntil(() => stats().active === 0);
-    const active = await t.pg!.admin(
+    const active = await t.pg?.admin(
       "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'",
     );
-    expect(active.rows[0].n).toBe(0);
+    expect(active?.rows[0].n).toBe(0);
   });
 
   it("pool exhaustion gives RESOURCE_EXHAUSTED after the acquire timeout", async () => {

@@ -1,9 +1,10 @@
 // The side doors: server reflection (what grpcurl uses), grpc.health.v1, /metrics, /healthz, /readyz, logs.
-import { credentials, loadPackageDefinition, type Client } from "@grpc/grpc-js";
-import { loadSync } from "@grpc/proto-loader";
-import { Writable } from "node:stream";
+
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { Writable } from "node:stream";
+import { type Client, credentials, loadPackageDefinition } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
 import { call, execRequest, v } from "../support/grpc-client.js";
@@ -12,7 +13,9 @@ import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 const require = createRequire(import.meta.url);
 
 function loadClient(protoFile: string, includeDir: string, path: string[], address: string): Client {
-  const definition = loadPackageDefinition(loadSync(protoFile, { includeDirs: [includeDir], keepCase: true, longs: String, enums: String }));
+  const definition = loadPackageDefinition(
+    loadSync(protoFile, { includeDirs: [includeDir], keepCase: true, longs: String, enums: String }),
+  );
   let node: unknown = definition;
   for (const part of path) node = (node as Record<string, unknown>)[part];
   const Ctor = node as new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;
@@ -37,10 +40,19 @@ describe("side doors", () => {
 
   it("server reflection lists SqlService and Health and serves their descriptors", async () => {
     const reflectionDir = join(dirname(require.resolve("@grpc/reflection/package.json")), "build", "proto");
-    const client = loadClient("grpc/reflection/v1/reflection.proto", reflectionDir, ["grpc", "reflection", "v1", "ServerReflection"], t.address);
+    const client = loadClient(
+      "grpc/reflection/v1/reflection.proto",
+      reflectionDir,
+      ["grpc", "reflection", "v1", "ServerReflection"],
+      t.address,
+    );
     const responses: Array<Record<string, unknown>> = [];
     await new Promise<void>((resolve, reject) => {
-      const stream = (client as unknown as { ServerReflectionInfo(): NodeJS.ReadWriteStream & { end(): void; write(x: unknown): void } }).ServerReflectionInfo();
+      const stream = (
+        client as unknown as {
+          ServerReflectionInfo(): NodeJS.ReadWriteStream & { end(): void; write(x: unknown): void };
+        }
+      ).ServerReflectionInfo();
       stream.on("data", (d: Record<string, unknown>) => responses.push(d));
       stream.on("error", reject);
       stream.on("end", () => resolve());
@@ -49,10 +61,12 @@ describe("side doors", () => {
       stream.end();
     });
     client.close();
-    const services = (responses[0]?.list_services_response as { service: { name: string }[] }).service.map((s) => s.name);
+    const listed = responses[0]?.list_services_response as { service: { name: string }[] } | undefined;
+    const services = (listed?.service ?? []).map((s) => s.name);
     expect(services).toContain("informix.proxy.v1.SqlService");
     expect(services).toContain("grpc.health.v1.Health");
-    const files = (responses[1]?.file_descriptor_response as { file_descriptor_proto: Buffer[] }).file_descriptor_proto;
+    const described = responses[1]?.file_descriptor_response as { file_descriptor_proto: Buffer[] } | undefined;
+    const files = described?.file_descriptor_proto ?? [];
     expect(files.length).toBeGreaterThan(0);
     expect(Buffer.concat(files).toString("latin1")).toContain("ExecuteStream");
   });
@@ -84,7 +98,9 @@ describe("side doors", () => {
     expect(await ready.json()).toMatchObject({ status: "ready", databases: [{ database: "main", ok: true }] });
     await call(t.client, "execute", execRequest({ sql: "SELECT 1" }));
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/grpc_server_handled_total\{grpc_type="unary",grpc_service="informix.proxy.v1.SqlService",grpc_method="Execute",grpc_code="OK"\} \d+/);
+    expect(metrics).toMatch(
+      /grpc_server_handled_total\{grpc_type="unary",grpc_service="informix.proxy.v1.SqlService",grpc_method="Execute",grpc_code="OK"\} \d+/,
+    );
     expect(metrics).toContain("grpc_server_started_total");
     expect(metrics).toContain("grpc_server_handling_seconds_bucket");
     expect(metrics).toMatch(/db_pool_connections\{database="main",state="idle"\}/);
@@ -98,7 +114,11 @@ describe("side doors", () => {
   it("one log line per RPC with method, database, status and duration, never parameter values", async () => {
     const secret = "s3cr3t-parameter-value-4711";
     await call(t.client, "execute", execRequest({ sql: "SELECT ? AS p", params: [v.str(secret)] }));
-    await call(t.client, "execute", execRequest({ sql: "SELECT CAST(? AS INTEGER) + nosuchcol", params: [v.str(secret)] })).catch(() => undefined);
+    await call(
+      t.client,
+      "execute",
+      execRequest({ sql: "SELECT CAST(? AS INTEGER) + nosuchcol", params: [v.str(secret)] }),
+    ).catch(() => undefined);
     const rpcLines = logLines.map((l) => JSON.parse(l)).filter((l) => l.msg === "rpc");
     const execLine = rpcLines.find((l) => l.method === "informix.proxy.v1.SqlService/Execute" && l.code === "OK");
     expect(execLine).toMatchObject({ database: "main", code: "OK" });

@@ -22,8 +22,18 @@ interface Case {
 const CASES: Case[] = [
   { name: "NULL", column: "s", value: v.null(), expected: null },
   { name: "empty string is not NULL", column: "s", value: v.str(""), expected: "" },
-  { name: "unicode", column: "s", value: v.str("Grüße, 日本語, emoji 🚀, RTL שלום"), expected: "Grüße, 日本語, emoji 🚀, RTL שלום" },
-  { name: "bytes with NUL", column: "b", value: v.bytes(Buffer.from([0, 1, 2, 0, 255, 0])), expected: Buffer.from([0, 1, 2, 0, 255, 0]) },
+  {
+    name: "unicode",
+    column: "s",
+    value: v.str("Grüße, 日本語, emoji 🚀, RTL שלום"),
+    expected: "Grüße, 日本語, emoji 🚀, RTL שלום",
+  },
+  {
+    name: "bytes with NUL",
+    column: "b",
+    value: v.bytes(Buffer.from([0, 1, 2, 0, 255, 0])),
+    expected: Buffer.from([0, 1, 2, 0, 255, 0]),
+  },
   {
     name: "DECIMAL(32,10)",
     column: "d",
@@ -54,7 +64,11 @@ describe.each(DRIVERS)("value round trip on %s", (driver) => {
   });
 
   it.each(CASES.map((c, i) => ({ ...c, id: i + 1 })))("$name", async ({ id, column, value, expected }) => {
-    await call(t.client, "execute", execRequest({ sql: `INSERT INTO vt (id, ${column}) VALUES (?, ?)`, params: [v.int(id), value] }));
+    await call(
+      t.client,
+      "execute",
+      execRequest({ sql: `INSERT INTO vt (id, ${column}) VALUES (?, ?)`, params: [v.int(id), value] }),
+    );
     const result = await call<unknown, ExecuteResponse>(
       t.client,
       "execute",

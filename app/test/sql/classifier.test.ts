@@ -82,7 +82,7 @@ describe("classify: comments and literals cannot hide or fake keywords", () => {
     ["SELECT 1 -- ; DROP TABLE x", "read"],
     ["-- DELETE FROM t\nSELECT 1", "read"],
     ["SELECT 'x; DROP TABLE t' FROM t", "read"],
-    ["SELECT \"DROP;\" FROM t", "read"],
+    ['SELECT "DROP;" FROM t', "read"],
     ["SELECT '{' FROM t WHERE a = '--' AND b = '/*'", "read"],
     ["/* SELECT */ DROP TABLE t", "ddl"],
     ["{ SELECT } DELETE FROM t", "write"],
@@ -161,8 +161,7 @@ describe("classify: statement count", () => {
     const trigger =
       "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET n = CASE WHEN 1 THEN 2 END; DELETE FROM v; END; SELECT 2";
     expect(classify(trigger)).toMatchObject({ statementCount: 2, statementClass: "ddl" });
-    const atomic =
-      "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END; SELECT 3";
+    const atomic = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END; SELECT 3";
     expect(classify(atomic).statementCount).toBe(2);
   });
 
@@ -170,7 +169,7 @@ describe("classify: statement count", () => {
     const sql = "CREATE FUNCTION f() RETURNS int AS $$ BEGIN; RETURN 1; END; $$ LANGUAGE plpgsql; DROP TABLE t";
     const statements = splitStatements(tokenize(sql));
     expect(statements).toHaveLength(2);
-    expect(statements[1]!.map((t) => t.text).join(" ")).toBe("DROP TABLE t");
+    expect(statements[1]?.map((t) => t.text).join(" ")).toBe("DROP TABLE t");
   });
 });
 
@@ -189,7 +188,9 @@ describe("classify: SELECT INTO, returnsRows and firstKeyword", () => {
   });
 
   it("INTO inside a subquery, a string or a host variable is not SELECT INTO", () => {
-    expect(classify("SELECT * FROM t WHERE EXISTS (SELECT 1 INTO inner_t FROM s) AND into_x = 1").selectIntoTemp).toBe(false);
+    expect(classify("SELECT * FROM t WHERE EXISTS (SELECT 1 INTO inner_t FROM s) AND into_x = 1").selectIntoTemp).toBe(
+      false,
+    );
     expect(classify("SELECT 'INTO TEMP x' FROM t")).toMatchObject({ statementClass: "read", selectIntoTemp: false });
     expect(classify("SELECT a INTO :host_var FROM t")).toMatchObject({ statementClass: "read", selectIntoTemp: false });
     expect(classify("INSERT INTO t SELECT * FROM s").selectIntoTemp).toBe(false);

@@ -68,7 +68,9 @@ describe("fingerprint", () => {
   });
 
   it("formats calls, casts and qualified names compactly", () => {
-    expect(fingerprint("SELECT COUNT ( * ), x :: int, s . t . c FROM s.t")).toBe("select count(*), x::int, s.t.c from s.t");
+    expect(fingerprint("SELECT COUNT ( * ), x :: int, s . t . c FROM s.t")).toBe(
+      "select count(*), x::int, s.t.c from s.t",
+    );
   });
 
   it("keeps PostgreSQL $1 as text and ? as ?", () => {

@@ -34,9 +34,7 @@ describe("toNumberedPlaceholders", () => {
     const sql = "SELECT a,\t'?' AS \"q?\" FROM t -- why?\r\nWHERE a = ? AND b IN (?, ?) /* ? */ {?}";
     const out = toNumberedPlaceholders(sql);
     expect(out.count).toBe(3);
-    expect(out.sql).toBe(
-      "SELECT a,\t'?' AS \"q?\" FROM t -- why?\r\nWHERE a = $1 AND b IN ($2, $3) /* ? */ {?}",
-    );
+    expect(out.sql).toBe("SELECT a,\t'?' AS \"q?\" FROM t -- why?\r\nWHERE a = $1 AND b IN ($2, $3) /* ? */ {?}");
   });
 
   it("supports another prefix", () => {

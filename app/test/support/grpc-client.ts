@@ -2,9 +2,9 @@
 import { credentials, Metadata, type ServiceError, type status } from "@grpc/grpc-js";
 import { expect } from "vitest";
 import {
-  SqlServiceClient,
   type ExecuteStreamRequest,
   type ExecuteStreamResponse,
+  SqlServiceClient,
 } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import type { Value } from "../../src/gen/informix/proxy/v1/values.js";
 import { decodeStatusDetails } from "../../src/server/status-details.js";

@@ -9,7 +9,7 @@ import type { ProxyConfig } from "../../src/config/schema.js";
 import { createDemoDatabase } from "../../src/db/demo/index.js";
 import type { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
-import { startProxy, type RunningProxy } from "../../src/proxy.js";
+import { type RunningProxy, startProxy } from "../../src/proxy.js";
 import type { IdentityResolver } from "../../src/server/interceptors/identity.js";
 import { newClient } from "./grpc-client.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
@@ -107,8 +107,7 @@ function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     const current = out[key];
-    out[key] =
-      isObject(current) && isObject(value) ? deepMerge(current, value) : value;
+    out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : value;
   }
   return out;
 }

@@ -22,7 +22,7 @@ export function readBearer(metadata: Metadata): BearerCredential {
   if (typeof value !== "string") return { kind: "malformed", reason: "binary authorization header" };
   const match = /^(\S+)[ \t]*(.*)$/s.exec(value.trim());
   // The scheme is case-insensitive (RFC 7235).
-  if (!match || match[1]?.toLowerCase() !== "bearer")
+  if (match?.[1]?.toLowerCase() !== "bearer")
     return { kind: "malformed", reason: "authorization scheme is not Bearer" };
   const token = (match[2] ?? "").trim();
   if (token === "") return { kind: "malformed", reason: "empty bearer token" };

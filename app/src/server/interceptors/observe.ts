@@ -9,7 +9,13 @@ import type { Interceptor } from "../call-context.js";
 const CODE_NAMES = Object.fromEntries(
   Object.entries(status)
     .filter(([, v]) => typeof v === "number")
-    .map(([name, v]) => [v, name.split("_").map((w) => w[0] + w.slice(1).toLowerCase()).join("")]),
+    .map(([name, v]) => [
+      v,
+      name
+        .split("_")
+        .map((w) => w[0] + w.slice(1).toLowerCase())
+        .join(""),
+    ]),
 ) as Record<number, string>;
 
 /** go-grpc-prometheus spells codes as Go's codes.Code String(): OK, Canceled, InvalidArgument... */
