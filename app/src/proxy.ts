@@ -12,6 +12,7 @@ import { createAuditSink } from "./security/audit/create-audit-sink.js";
 import type { AuditSink } from "./security/audit-sink.js";
 import { createStatementGuard } from "./security/policy-guard.js";
 import type { StatementGuard } from "./security/statement-guard.js";
+import { withApiKeysFromSecret } from "./server/auth/api-keys-secret.js";
 import type { Authenticator } from "./server/auth/authenticator.js";
 import { createAuthenticators } from "./server/auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./server/auth/mtls-authenticator.js";
@@ -48,6 +49,8 @@ export interface RunningProxy {
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
+  // Before anything opens: API keys kept in a secret are part of the configuration.
+  const auth = config.auth ? await withApiKeysFromSecret(config.auth, Object.keys(config.roles), env) : undefined;
   const metrics = new Metrics();
   // Built first: an unreadable enforce-mode allow-list stops the start before any port opens.
   const ownGuard = options.guard ? undefined : createStatementGuard({ config, logger, metrics });
@@ -113,15 +116,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
     maxSendMessageBytes: config.server.maxSendMessageBytes,
     ...(options.identity ? { identity: options.identity } : {}),
-    ...(config.auth
+    ...(auth
       ? {
           authentication: createAuthenticationInterceptor(
-            createAuthenticators(config.auth, {
-              mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(config.auth.mtls),
+            createAuthenticators(auth, {
+              mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(auth.mtls),
             }),
             logger.child({ component: "auth" }),
           ),
-          anonymousReflection: config.auth.anonymousReflection === true,
+          anonymousReflection: auth.anonymousReflection === true,
         }
       : {}),
   });

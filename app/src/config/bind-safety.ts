@@ -36,7 +36,8 @@ function expandIPv6(address: string): number[] | undefined {
 function hasTlsAndAuthentication(config: ProxyConfig): boolean {
   const auth = config.auth;
   const hasMethod =
-    auth !== undefined && (auth.apiKeys.length > 0 || auth.jwt !== undefined || auth.mtls !== undefined);
+    auth !== undefined &&
+    (auth.apiKeys.length > 0 || auth.apiKeysSecret !== undefined || auth.jwt !== undefined || auth.mtls !== undefined);
   return config.server.tls !== undefined && hasMethod;
 }
 

@@ -62,6 +62,7 @@ export function explainConfig(config: ProxyConfig): string[] {
   const auth = config.auth;
   const methods = [
     ...(auth && auth.apiKeys.length > 0 ? [`${auth.apiKeys.length} API key(s)`] : []),
+    ...(auth?.apiKeysSecret ? [`API keys from ${describeSecretRef(auth.apiKeysSecret)}`] : []),
     ...(auth?.jwt ? [`JWT from ${auth.jwt.issuer}`] : []),
     ...(auth?.mtls ? [`client certificates (${auth.mtls.identityFrom})`] : []),
   ];

@@ -92,6 +92,10 @@ export const AuthConfig = z
       .array(ApiKeyConfig)
       .default([])
       .describe('API keys sent as "authorization: Bearer <key>"; issue them with the hash-api-key command'),
+    apiKeysSecret: SecretRef.optional().describe(
+      "More API key entries from a secret holding a JSON array of { name, sha256, roles } (e.g. AWS Secrets " +
+        "Manager through ECS); read at start and merged with apiKeys",
+    ),
     jwt: JwtConfig.optional(),
     mtls: MtlsAuthConfig.optional().describe(
       "Authenticate callers by their client certificate (needs server.tls.clientCa)",
