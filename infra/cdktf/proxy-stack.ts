@@ -25,6 +25,7 @@ import { PrometheusRuleGroupNamespace } from "@cdktf/provider-aws/lib/prometheus
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace/index.js";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret/index.js";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js";
@@ -51,7 +52,7 @@ import {
 } from "../src/proxy-contract.js";
 import { alertManagerDefinition } from "../src/stacks/alerting-stack.js";
 import { BACKUP_TAG_KEY } from "../src/stacks/informix-host-stack.js";
-import { SECRET_KEYS } from "../src/stacks/secrets-stack.js";
+import { API_KEY_HASHES_TEMPLATE, SECRET_KEYS } from "../src/stacks/secrets-stack.js";
 import { ADOT_IMAGE } from "../src/stacks/service-stack.js";
 
 export class ProxyTerraformStack extends TerraformStack {
@@ -153,18 +154,25 @@ export class ProxyTerraformStack extends TerraformStack {
       }),
     });
 
-    // Secrets: created empty; operators put the values (documented in docs/deploying.md).
+    // Secrets: created empty (the API-key list with no entries); operators put the values (docs/deploying.md).
     const informixSecret = new SecretsmanagerSecret(this, "informix_credentials", {
       name: `${name}/informix`,
       description: `Informix ${SECRET_KEYS.informixUser}/${SECRET_KEYS.informixPassword} for the proxy`,
       kmsKeyId: key.arn,
       recoveryWindowInDays: config.retainData ? 30 : 0,
     });
-    new SecretsmanagerSecret(this, "api_key_hashes", {
+    const apiKeysSecret = new SecretsmanagerSecret(this, "api_key_hashes", {
       name: `${name}/api-key-hashes`,
-      description: "SHA-256 hashes of accepted API keys",
+      description: `SHA-256 hashes of accepted API keys (JSON array, as a string, under ${SECRET_KEYS.apiKeyHashes})`,
       kmsKeyId: key.arn,
       recoveryWindowInDays: config.retainData ? 30 : 0,
+    });
+    // The one value written here is the empty key list (no key accepted yet), so the task can start; the
+    // entries operators put afterwards are theirs: Terraform never writes this value again.
+    new SecretsmanagerSecretVersion(this, "api_key_hashes_initial", {
+      secretId: apiKeysSecret.id,
+      secretString: API_KEY_HASHES_TEMPLATE,
+      lifecycle: { ignoreChanges: ["secret_string"] },
     });
     const tlsSecret = new SecretsmanagerSecret(this, "tls", {
       name: `${name}/tls`,
@@ -173,6 +181,7 @@ export class ProxyTerraformStack extends TerraformStack {
       recoveryWindowInDays: config.retainData ? 30 : 0,
     });
     const tls = config.proxy.tls;
+    const mtls = tls && config.proxy.security.mtls !== undefined;
 
     // Alerting: workspace, rule groups from alerts/, alert manager to SNS.
     const topic = new SnsTopic(this, "alerts", { name: `${name}-alerts`, kmsMasterKeyId: key.arn });
@@ -258,7 +267,7 @@ export class ProxyTerraformStack extends TerraformStack {
       kmsKeyId: key.arn,
     });
 
-    // IAM: the execution role pulls the image, writes logs and reads the one secret; the task role lets
+    // IAM: the execution role pulls the image, writes logs and reads the proxy's secrets; the task role lets
     // the collector write metrics.
     const ecsTrust = JSON.stringify({
       Version: "2012-10-17",
@@ -283,7 +292,9 @@ export class ProxyTerraformStack extends TerraformStack {
           {
             Effect: "Allow",
             Action: ["secretsmanager:GetSecretValue"],
-            Resource: tls ? [informixSecret.arn, tlsSecret.arn] : [informixSecret.arn],
+            Resource: tls
+              ? [informixSecret.arn, apiKeysSecret.arn, tlsSecret.arn]
+              : [informixSecret.arn, apiKeysSecret.arn],
           },
           { Effect: "Allow", Action: ["kms:Decrypt"], Resource: key.arn },
         ],
@@ -332,10 +343,12 @@ export class ProxyTerraformStack extends TerraformStack {
               informixHost,
               informixUser: { env: SECRET_ENV.informixUser },
               informixPassword: { env: SECRET_ENV.informixPassword },
+              apiKeyHashes: { env: SECRET_ENV.apiKeyHashes },
               tls: tls
                 ? {
                     cert: { secret: { env: SECRET_ENV.tlsCertificate } },
                     key: { secret: { env: SECRET_ENV.tlsPrivateKey } },
+                    clientCa: mtls ? { secret: { env: SECRET_ENV.tlsClientCa } } : undefined,
                   }
                 : undefined,
             }),
@@ -358,11 +371,15 @@ export class ProxyTerraformStack extends TerraformStack {
         secrets: [
           { name: SECRET_ENV.informixUser, valueFrom: `${informixSecret.arn}:${SECRET_KEYS.informixUser}::` },
           { name: SECRET_ENV.informixPassword, valueFrom: `${informixSecret.arn}:${SECRET_KEYS.informixPassword}::` },
+          { name: SECRET_ENV.apiKeyHashes, valueFrom: `${apiKeysSecret.arn}:${SECRET_KEYS.apiKeyHashes}::` },
           ...(tls
             ? [
                 { name: SECRET_ENV.tlsCertificate, valueFrom: `${tlsSecret.arn}:${SECRET_KEYS.tlsCertificate}::` },
                 { name: SECRET_ENV.tlsPrivateKey, valueFrom: `${tlsSecret.arn}:${SECRET_KEYS.tlsPrivateKey}::` },
               ]
+            : []),
+          ...(mtls
+            ? [{ name: SECRET_ENV.tlsClientCa, valueFrom: `${tlsSecret.arn}:${SECRET_KEYS.tlsClientCa}::` }]
             : []),
         ],
         environment: [{ name: "NODE_ENV", value: "production" }],
@@ -572,5 +589,6 @@ export class ProxyTerraformStack extends TerraformStack {
     new TerraformOutput(this, "repository_url", { value: repository.repositoryUrl });
     new TerraformOutput(this, "nlb_dns_name", { value: lb.dnsName });
     new TerraformOutput(this, "informix_secret_arn", { value: informixSecret.arn });
+    new TerraformOutput(this, "api_key_hashes_secret_arn", { value: apiKeysSecret.arn });
   }
 }

@@ -66,6 +66,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           loadBalancerSecurityGroup: network.loadBalancerSecurityGroup,
           repository: registry.repository,
           informixCredentials: secrets.informixCredentialsReference,
+          apiKeyHashes: secrets.apiKeyHashesReference,
           tlsMaterial: secrets.tlsMaterialReference,
           informixHost: informixAddress,
           workspace: alerting.workspace,
@@ -78,6 +79,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           ...common,
           repository: registry.repository,
           informixCredentials: secrets.informixCredentialsReference,
+          apiKeyHashes: secrets.apiKeyHashesReference,
           tlsMaterial: secrets.tlsMaterialReference,
           informixHost: informixAddress,
         })

@@ -1,6 +1,7 @@
 // Builds the proxy's YAML configuration file for a deployment. Secrets appear only as references
 // ({env: NAME} on ECS, {file: PATH} on Kubernetes); the values arrive from Secrets Manager at run time.
 import { stringify } from "yaml";
+import { PROXY_DATABASE_NAME } from "./config/proxy-security.js";
 import type { EnvironmentConfig } from "./config/schema.js";
 import { GRPC_PORT, HTTP_PORT } from "./proxy-contract.js";
 
@@ -12,8 +13,10 @@ export interface ProxyConfigInputs {
   readonly informixHost: string;
   readonly informixUser: SecretRef;
   readonly informixPassword: SecretRef;
-  /** PEM certificate chain and key of the gRPC listener, when the environment enables TLS. */
-  readonly tls?: { readonly cert: PemSource; readonly key: PemSource };
+  /** The API-key entries: a JSON array of { name, sha256, roles } (the API-key secret's apiKeyHashes key). */
+  readonly apiKeyHashes: SecretRef;
+  /** PEM material of the gRPC listener, when the environment enables TLS; clientCa when it enables mTLS. */
+  readonly tls?: { readonly cert: PemSource; readonly key: PemSource; readonly clientCa?: PemSource };
 }
 
 /** The proxy reads PEM from a (watched) file or from a secret reference. */
@@ -23,28 +26,44 @@ export type PemSource = { file: string } | { secret: SecretRef };
 export const SECRET_ENV = {
   informixUser: "INFORMIX_USER",
   informixPassword: "INFORMIX_PASSWORD",
+  apiKeyHashes: "API_KEY_HASHES",
   tlsCertificate: "TLS_CERT_PEM",
   tlsPrivateKey: "TLS_KEY_PEM",
+  tlsClientCa: "TLS_CLIENT_CA_PEM",
 } as const;
 
 export function renderProxyConfig(inputs: ProxyConfigInputs): string {
   const { config } = inputs;
   const conn = config.informix.connection;
+  const security = config.proxy.security;
+  if (config.proxy.tls && !inputs.tls) throw new Error(`${config.name}: proxy.tls is on but no PEM sources were given`);
+  if (security.mtls && !inputs.tls?.clientCa) throw new Error(`${config.name}: mTLS needs the client CA PEM source`);
+  const tls = config.proxy.tls ? inputs.tls : undefined;
   return stringify({
     server: {
       // Inside a task or pod the proxy must listen on all interfaces for the load balancer to reach it.
       host: "0.0.0.0",
       grpcPort: GRPC_PORT,
       httpPort: HTTP_PORT,
-      // Tasks sit in private subnets behind security groups and an internal NLB. The proxy demands TLS
-      // *and* authentication for a non-loopback bind; until an environment configures authentication,
-      // this says so explicitly.
-      insecure: true,
+      // The proxy refuses a non-loopback bind without TLS and authentication. API keys are always on, so
+      // with TLS it needs no exception; without TLS only an environment's explicit, reasoned opt-out
+      // (proxy.insecure, refused for production by the environment schema) writes one.
+      ...(!tls && config.proxy.insecure ? { insecure: true } : {}),
       drainTimeoutMs: config.proxy.drainTimeoutMs,
-      ...(inputs.tls ? { tls: { cert: inputs.tls.cert, key: inputs.tls.key } } : {}),
+      ...(tls
+        ? {
+            tls: {
+              cert: tls.cert,
+              key: tls.key,
+              ...(security.mtls && tls.clientCa
+                ? { clientCa: tls.clientCa, requireClientCert: security.mtls.requireClientCert }
+                : {}),
+            },
+          }
+        : {}),
     },
     databases: {
-      informix: {
+      [PROXY_DATABASE_NAME]: {
         driver: "informix",
         host: inputs.informixHost,
         port: conn.drdaPort,
@@ -55,6 +74,18 @@ export function renderProxyConfig(inputs: ProxyConfigInputs): string {
         default: true,
       },
     },
+    auth: {
+      // Entries are read from the secret at start, so adding a key is a secret update and a restart.
+      apiKeysSecret: inputs.apiKeyHashes,
+      ...(security.jwt ? { jwt: security.jwt } : {}),
+      ...(security.mtls
+        ? { mtls: { identityFrom: security.mtls.identityFrom, identities: security.mtls.identities } }
+        : {}),
+    },
+    roles: security.roles,
+    policy: security.policy,
+    // stdout is the task's log stream, so audit records land in CloudWatch beside the proxy's own logs.
+    audit: security.audit === "stdout" ? { enabled: true, destination: "stdout" } : { enabled: false },
     logging: { level: config.proxy.logLevel },
   });
 }

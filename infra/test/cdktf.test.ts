@@ -7,11 +7,13 @@ import { Lb } from "@cdktf/provider-aws/lib/lb/index.js";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
 import { PrometheusRuleGroupNamespace } from "@cdktf/provider-aws/lib/prometheus-rule-group-namespace/index.js";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret/index.js";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js";
 import { Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ProxyTerraformStack } from "../cdktf/proxy-stack.js";
 import { readAlertRuleFiles } from "../src/alert-rules.js";
 import { loadEnvironmentConfig } from "../src/config/load.js";
+import { API_KEY_HASHES_TEMPLATE } from "../src/stacks/secrets-stack.js";
 
 let prod: string;
 let prodJson: { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -41,11 +43,30 @@ describe("Terraform variant", () => {
     );
   });
 
-  it("encrypts the three secrets and never writes secret values", () => {
+  it("encrypts the three secrets and writes no secret value, only the empty API-key list", () => {
     const secrets = Object.values(prodJson.resource[SecretsmanagerSecret.tfResourceType] ?? {});
     expect(secrets).toHaveLength(3);
     for (const s of secrets) expect(s.kms_key_id).toBeDefined();
-    expect(prodJson.resource.aws_secretsmanager_secret_version).toBeUndefined();
+    const versions = Object.values(prodJson.resource[SecretsmanagerSecretVersion.tfResourceType] ?? {});
+    expect(versions).toEqual([
+      {
+        secret_id: "${aws_secretsmanager_secret.api_key_hashes.id}",
+        secret_string: API_KEY_HASHES_TEMPLATE,
+        // The entries operators put afterwards are never overwritten by a later apply.
+        lifecycle: { ignore_changes: ["secret_string"] },
+      },
+    ]);
+  });
+
+  it("injects the API-key entries by ARN and renders the same proxy configuration as the CDK app", () => {
+    const definitions = String(only(EcsTaskDefinition.tfResourceType).container_definitions);
+    expect(definitions).toMatch(
+      /"name" = "API_KEY_HASHES", "valueFrom" = "\$\{aws_secretsmanager_secret\.api_key_hashes\.arn\}:apiKeyHashes::"/,
+    );
+    expect(definitions).toContain("apiKeysSecret:\\n    env: API_KEY_HASHES");
+    expect(definitions).not.toContain("insecure");
+    const execution = JSON.stringify(prodJson.resource.aws_iam_role_policy?.execution_policy);
+    expect(execution).toContain("aws_secretsmanager_secret.api_key_hashes.arn");
   });
 
   it("passes secrets to the task by ARN and runs it non-root, read-only, with a long stop timeout", () => {

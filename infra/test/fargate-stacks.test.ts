@@ -32,8 +32,8 @@ describe("task definition", () => {
   it("passes secrets only as Secrets Manager references, never as environment values", () => {
     const all = containers(dev);
     const proxy = all.find((c) => c.Name === "proxy");
-    expect(proxy?.Secrets?.map((s) => s.Name).sort()).toEqual(["INFORMIX_PASSWORD", "INFORMIX_USER"]);
-    for (const secret of proxy?.Secrets ?? []) {
+    expect(proxy?.Secrets?.map((s) => s.Name).sort()).toEqual(["API_KEY_HASHES", "INFORMIX_PASSWORD", "INFORMIX_USER"]);
+    for (const secret of (proxy?.Secrets ?? []).filter((s) => s.Name.startsWith("INFORMIX_"))) {
       expect(JSON.stringify(secret.ValueFrom)).toMatch(/InformixCredentials.*":(password|username)::"/);
     }
     const environment = JSON.stringify(all.flatMap((c) => c.Environment ?? []));
@@ -46,6 +46,7 @@ describe("task definition", () => {
   it("serves TLS where the environment asks for it, with the PEMs from the TLS secret (prod)", () => {
     const proxy = containers(prod).find((c) => c.Name === "proxy");
     expect(proxy?.Secrets?.map((s) => s.Name).sort()).toEqual([
+      "API_KEY_HASHES",
       "INFORMIX_PASSWORD",
       "INFORMIX_USER",
       "TLS_CERT_PEM",
@@ -56,6 +57,30 @@ describe("task definition", () => {
     const environment = JSON.stringify(containers(prod).flatMap((c) => c.Environment ?? []));
     expect(environment).toContain("tls:\\n    cert:\\n      secret:\\n        env: TLS_CERT_PEM");
     expect(JSON.stringify(containers(dev))).not.toContain("TLS_");
+  });
+
+  it("injects the API-key entries from the API-key secret's apiKeyHashes key, never as plaintext", () => {
+    for (const env of [dev, prod]) {
+      const all = containers(env);
+      const apiKeys = all.find((c) => c.Name === "proxy")?.Secrets?.find((s) => s.Name === "API_KEY_HASHES");
+      // An imported secret's complete ARN (from the Secrets stack) with the JSON key: ARN:apiKeyHashes::
+      expect(JSON.stringify(apiKeys?.ValueFrom)).toMatch(/ApiKeyHashes.*":apiKeyHashes::"/);
+      expect(all.flatMap((c) => c.Environment ?? []).map((e) => e.Name)).not.toContain("API_KEY_HASHES");
+      // The config file names the variable, so the proxy reads the entries from it at start.
+      expect(JSON.stringify(all.flatMap((c) => c.Environment ?? []))).toContain(
+        "apiKeysSecret:\\n    env: API_KEY_HASHES",
+      );
+    }
+  });
+
+  it("lets the execution role read the API-key secret by its ARN, not every secret", () => {
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const statements = Object.values(prod.template("service").findResources("AWS::IAM::Policy")).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Statement[],
+    );
+    const reading = statements.filter((s) => [s.Action].flat().includes("secretsmanager:GetSecretValue"));
+    expect(reading.map((s) => JSON.stringify(s.Resource)).join()).toMatch(/ApiKeyHashes/);
+    for (const statement of reading) expect(statement.Resource).not.toBe("*");
   });
 
   it("runs every container as a non-root user on a read-only root filesystem", () => {

@@ -22,12 +22,16 @@ export function loadEnvironmentConfig(name: string, overrides: ConfigOverrides =
   if (!input) {
     throw new Error(`unknown environment "${name}"; known: ${Object.keys(ENVIRONMENTS).join(", ")}`);
   }
-  const merged: EnvironmentConfigInput = {
+  return validateEnvironment(name, {
     ...input,
     account: overrides.account ?? input.account,
     image: { ...input.image, tag: overrides.image ?? input.image.tag },
-  };
-  const parsed = EnvironmentConfig.safeParse(merged);
+  });
+}
+
+/** Validates an environment; an invalid one stops `cdk synth` (and the Terraform synth) with the reasons. */
+export function validateEnvironment(name: string, input: EnvironmentConfigInput): EnvironmentConfig {
+  const parsed = EnvironmentConfig.safeParse(input);
   if (!parsed.success) {
     throw new Error(`environment "${name}" is invalid:\n${z.prettifyError(parsed.error)}`);
   }

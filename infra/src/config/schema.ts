@@ -1,6 +1,7 @@
 // Typed, validated configuration of one deployment environment. Every stack reads only this object,
 // so an environment is described in one place and checked before anything is synthesized.
 import { z } from "zod";
+import { checkRoles, ProxySecurity } from "./proxy-security.js";
 
 const AccountId = z.string().regex(/^\d{12}$/, "an AWS account id is 12 digits");
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1");
@@ -101,73 +102,84 @@ export const EksConfig = z.strictObject({
   cpuTargetPercent: z.number().int().min(10).max(90).default(60),
 });
 
-export const EnvironmentConfig = z
-  .strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
-    account: AccountId.optional(),
-    region: Region,
-    platform: z.enum(["fargate", "eks"]).default("fargate"),
-    /** Image tag or digest ("sha256:..."); deploy.yml passes the digest with -c imageDigest=. */
-    image: z.strictObject({
-      repositoryName: z.string().default("informix-grpc-proxy"),
-      tag: z.string().default("latest"),
-    }),
-    network: NetworkConfig,
-    informix: z.strictObject({ connection: InformixConnection, host: InformixHostConfig }),
-    secrets: z.strictObject({
-      /** Import an existing Informix credentials secret (JSON with "password") instead of generating one. */
-      existingInformixSecretArn: Arn.optional(),
-      /** The customer-managed KMS key of that existing secret, if it has one. */
-      existingInformixSecretKeyArn: Arn.optional(),
-    }),
-    proxy: z.strictObject({
-      drainTimeoutMs: z.number().int().min(0).default(30_000),
-      logLevel: z.enum(["fatal", "error", "warn", "info", "debug"]).default("info"),
-      /** Serve gRPC over TLS with the certificate and key from the TLS secret (put them there before deploying). */
-      tls: z.boolean().default(false),
-    }),
-    fargate: FargateConfig,
-    eks: EksConfig.optional(),
-    logRetentionDays: z.number().int().default(30),
-    alerting: z.strictObject({ emails: z.array(z.email()).default([]) }),
-    github: z.strictObject({
-      repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "owner/name"),
-      branch: z.string().default("main"),
-      /** Reuse an account's existing token.actions.githubusercontent.com provider. */
-      existingOidcProviderArn: Arn.optional(),
-    }),
-    /** Retain data-bearing resources (secrets, buckets, volumes) when a stack is deleted. */
-    retainData: z.boolean().default(true),
-  })
-  .superRefine((cfg, ctx) => {
-    const allowed = FARGATE_MEMORY_BY_CPU[cfg.fargate.cpu];
-    if (!allowed) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["fargate", "cpu"],
-        message: `Fargate CPU must be one of 256, 512, 1024, 2048, 4096`,
-      });
-    } else if (!allowed.includes(cfg.fargate.memoryMiB)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["fargate", "memoryMiB"],
-        message: `with ${cfg.fargate.cpu} CPU units Fargate accepts ${allowed.join(", ")} MiB`,
-      });
-    }
-    if (cfg.fargate.minCount > cfg.fargate.maxCount) {
-      ctx.addIssue({ code: "custom", path: ["fargate", "minCount"], message: "minCount must not exceed maxCount" });
-    }
-    if (stopTimeoutSeconds(cfg.proxy.drainTimeoutMs) > FARGATE_MAX_STOP_TIMEOUT_SECONDS) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["proxy", "drainTimeoutMs"],
-        message: `drain timeout plus margin must fit Fargate's ${FARGATE_MAX_STOP_TIMEOUT_SECONDS} s stop timeout`,
-      });
-    }
-    if (cfg.platform === "eks" && !cfg.eks) {
-      ctx.addIssue({ code: "custom", path: ["eks"], message: "platform eks needs the eks section" });
-    }
-  });
+const EnvironmentConfigShape = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
+  /** A production environment must serve TLS and may not opt out of the proxy's secure-bind rule. */
+  production: z.boolean(),
+  account: AccountId.optional(),
+  region: Region,
+  platform: z.enum(["fargate", "eks"]).default("fargate"),
+  /** Image tag or digest ("sha256:..."); deploy.yml passes the digest with -c imageDigest=. */
+  image: z.strictObject({
+    repositoryName: z.string().default("informix-grpc-proxy"),
+    tag: z.string().default("latest"),
+  }),
+  network: NetworkConfig,
+  informix: z.strictObject({ connection: InformixConnection, host: InformixHostConfig }),
+  secrets: z.strictObject({
+    /** Import an existing Informix credentials secret (JSON with "password") instead of generating one. */
+    existingInformixSecretArn: Arn.optional(),
+    /** The customer-managed KMS key of that existing secret, if it has one. */
+    existingInformixSecretKeyArn: Arn.optional(),
+  }),
+  proxy: z.strictObject({
+    drainTimeoutMs: z.number().int().min(0).default(30_000),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug"]).default("info"),
+    /** Serve gRPC over TLS with the certificate and key from the TLS secret (put them there before deploying). */
+    tls: z.boolean().default(false),
+    /**
+     * Explicit opt-out of the proxy's secure-bind rule (server.insecure: true): only for an environment
+     * without TLS, never in production, and with the reason written down. Absent = TLS is required.
+     */
+    insecure: z.strictObject({ reason: z.string().min(20, "say why, in a sentence") }).optional(),
+    /** Authentication (API keys from the API-key secret, always; JWT and mTLS optional), roles, policy, audit. */
+    security: ProxySecurity.default(ProxySecurity.parse({})),
+  }),
+  fargate: FargateConfig,
+  eks: EksConfig.optional(),
+  logRetentionDays: z.number().int().default(30),
+  alerting: z.strictObject({ emails: z.array(z.email()).default([]) }),
+  github: z.strictObject({
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "owner/name"),
+    branch: z.string().default("main"),
+    /** Reuse an account's existing token.actions.githubusercontent.com provider. */
+    existingOidcProviderArn: Arn.optional(),
+  }),
+  /** Retain data-bearing resources (secrets, buckets, volumes) when a stack is deleted. */
+  retainData: z.boolean().default(true),
+});
+
+export const EnvironmentConfig = EnvironmentConfigShape.superRefine((cfg, ctx) => {
+  const allowed = FARGATE_MEMORY_BY_CPU[cfg.fargate.cpu];
+  if (!allowed) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["fargate", "cpu"],
+      message: `Fargate CPU must be one of 256, 512, 1024, 2048, 4096`,
+    });
+  } else if (!allowed.includes(cfg.fargate.memoryMiB)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["fargate", "memoryMiB"],
+      message: `with ${cfg.fargate.cpu} CPU units Fargate accepts ${allowed.join(", ")} MiB`,
+    });
+  }
+  if (cfg.fargate.minCount > cfg.fargate.maxCount) {
+    ctx.addIssue({ code: "custom", path: ["fargate", "minCount"], message: "minCount must not exceed maxCount" });
+  }
+  if (stopTimeoutSeconds(cfg.proxy.drainTimeoutMs) > FARGATE_MAX_STOP_TIMEOUT_SECONDS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "drainTimeoutMs"],
+      message: `drain timeout plus margin must fit Fargate's ${FARGATE_MAX_STOP_TIMEOUT_SECONDS} s stop timeout`,
+    });
+  }
+  if (cfg.platform === "eks" && !cfg.eks) {
+    ctx.addIssue({ code: "custom", path: ["eks"], message: "platform eks needs the eks section" });
+  }
+  checkTransportSecurity(cfg, ctx);
+  checkRoles(cfg.proxy.security, ctx);
+});
 
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 export type EnvironmentConfigInput = z.input<typeof EnvironmentConfig>;
@@ -175,4 +187,48 @@ export type EnvironmentConfigInput = z.input<typeof EnvironmentConfig>;
 /** Seconds between SIGTERM and SIGKILL: the proxy's drain plus time to close pools and flush logs. */
 export function stopTimeoutSeconds(drainTimeoutMs: number): number {
   return Math.ceil(drainTimeoutMs / 1000) + 15;
+}
+
+type ParsedEnvironment = z.output<typeof EnvironmentConfigShape>;
+
+/**
+ * API keys are always enabled, so TLS is what decides whether the proxy may listen on the task's address:
+ * with TLS it does so by its own rule (TLS plus authentication), without TLS only through an explicit,
+ * reasoned `insecure` opt-out that production may not use.
+ */
+function checkTransportSecurity(cfg: ParsedEnvironment, ctx: z.RefinementCtx): void {
+  const { tls, insecure, security } = cfg.proxy;
+  if (cfg.production && !tls) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "tls"],
+      message: "a production environment must serve TLS (proxy.tls: true, with the PEMs in the TLS secret)",
+    });
+  }
+  if (cfg.production && insecure) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "insecure"],
+      message: "a production environment may not opt out of TLS and authentication",
+    });
+  }
+  if (!tls && !insecure && !cfg.production) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "tls"],
+      message:
+        "without TLS the proxy refuses to listen on the task's address: set proxy.tls: true, or opt out " +
+        "explicitly with proxy.insecure: { reason: ... }",
+    });
+  }
+  if (tls && insecure) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "insecure"],
+      message: "insecure is only for an environment without TLS; with proxy.tls remove it",
+    });
+  }
+  if (security.mtls && !tls) {
+    ctx.addIssue({ code: "custom", path: ["proxy", "security", "mtls"], message: "mTLS needs proxy.tls: true" });
+  }
 }

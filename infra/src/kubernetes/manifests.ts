@@ -29,12 +29,23 @@ export interface KubernetesInputs {
   /** IRSA role the service account assumes to read the secret. */
   readonly roleArn: string;
   readonly informixSecretArn: string;
-  /** The TLS secret, when the environment serves gRPC over TLS. */
+  /** The API-key secret; its apiKeyHashes key is mounted as a file the proxy reads at start. */
+  readonly apiKeysSecretArn: string;
+  /** The TLS secret, required when the environment serves gRPC over TLS. */
   readonly tlsSecretArn?: string;
 }
 
 export const APP_NAME = "informix-grpc-proxy";
-const SECRETS_DIR = "/var/run/secrets/informix-grpc-proxy";
+export const SECRETS_DIR = "/var/run/secrets/informix-grpc-proxy";
+/** File names of the mounted secret values under SECRETS_DIR. */
+export const SECRET_FILES = {
+  informixUser: "informix-user",
+  informixPassword: "informix-password",
+  apiKeyHashes: "api-key-hashes.json",
+  tlsCertificate: "tls.crt",
+  tlsPrivateKey: "tls.key",
+  tlsClientCa: "client-ca.crt",
+} as const;
 
 export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesObject[] {
   const { config, eks } = inputs;
@@ -43,23 +54,41 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
   const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
   const uid = Number(CONTAINER_UID.split(":")[0]);
 
-  const tls = config.proxy.tls && inputs.tlsSecretArn ? inputs.tlsSecretArn : undefined;
+  if (config.proxy.tls && !inputs.tlsSecretArn) {
+    // Without it the pods would serve plaintext, which the proxy refuses without an insecure opt-out.
+    throw new Error(`${config.name} serves TLS: the TLS secret's ARN is required`);
+  }
+  const tls = config.proxy.tls ? inputs.tlsSecretArn : undefined;
+  const mtls = tls !== undefined && config.proxy.security.mtls !== undefined;
   const configYaml = renderProxyConfig({
     config,
     informixHost: inputs.informixHost,
-    informixUser: { file: `${SECRETS_DIR}/informix-user` },
-    informixPassword: { file: `${SECRETS_DIR}/informix-password` },
+    informixUser: { file: `${SECRETS_DIR}/${SECRET_FILES.informixUser}` },
+    informixPassword: { file: `${SECRETS_DIR}/${SECRET_FILES.informixPassword}` },
+    apiKeyHashes: { file: `${SECRETS_DIR}/${SECRET_FILES.apiKeyHashes}` },
     // Files, so the proxy reloads a rotated certificate that the CSI driver writes.
-    tls: tls ? { cert: { file: `${SECRETS_DIR}/tls.crt` }, key: { file: `${SECRETS_DIR}/tls.key` } } : undefined,
+    tls: tls
+      ? {
+          cert: { file: `${SECRETS_DIR}/${SECRET_FILES.tlsCertificate}` },
+          key: { file: `${SECRETS_DIR}/${SECRET_FILES.tlsPrivateKey}` },
+          clientCa: mtls ? { file: `${SECRETS_DIR}/${SECRET_FILES.tlsClientCa}` } : undefined,
+        }
+      : undefined,
   });
   const secretObjects = [
     {
       objectName: inputs.informixSecretArn,
       objectType: "secretsmanager",
       jmesPath: [
-        { path: SECRET_KEYS.informixUser, objectAlias: "informix-user" },
-        { path: SECRET_KEYS.informixPassword, objectAlias: "informix-password" },
+        { path: SECRET_KEYS.informixUser, objectAlias: SECRET_FILES.informixUser },
+        { path: SECRET_KEYS.informixPassword, objectAlias: SECRET_FILES.informixPassword },
       ],
+    },
+    {
+      // The value under apiKeyHashes is the JSON array as a string: the provider mounts string values only.
+      objectName: inputs.apiKeysSecretArn,
+      objectType: "secretsmanager",
+      jmesPath: [{ path: SECRET_KEYS.apiKeyHashes, objectAlias: SECRET_FILES.apiKeyHashes }],
     },
     ...(tls
       ? [
@@ -67,8 +96,9 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
             objectName: tls,
             objectType: "secretsmanager",
             jmesPath: [
-              { path: SECRET_KEYS.tlsCertificate, objectAlias: "tls.crt" },
-              { path: SECRET_KEYS.tlsPrivateKey, objectAlias: "tls.key" },
+              { path: SECRET_KEYS.tlsCertificate, objectAlias: SECRET_FILES.tlsCertificate },
+              { path: SECRET_KEYS.tlsPrivateKey, objectAlias: SECRET_FILES.tlsPrivateKey },
+              ...(mtls ? [{ path: SECRET_KEYS.tlsClientCa, objectAlias: SECRET_FILES.tlsClientCa }] : []),
             ],
           },
         ]

@@ -1,5 +1,5 @@
 // The Kubernetes option: the same service as manifests on an existing EKS cluster, applied through CDK's
-// kubectl provider, with an IRSA role that may read only the proxy's Informix secret.
+// kubectl provider, with an IRSA role that may read only the proxy's own secrets.
 import { CfnJson, Stack, type StackProps } from "aws-cdk-lib";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
 import * as eks from "aws-cdk-lib/aws-eks";
@@ -14,6 +14,7 @@ export interface EksServiceStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly repository: ecr.IRepository;
   readonly informixCredentials: SecretReference;
+  readonly apiKeyHashes: SecretReference;
   readonly tlsMaterial: SecretReference;
   readonly informixHost: string;
 }
@@ -58,6 +59,8 @@ export class EksServiceStack extends Stack {
     });
     const informixCredentials = importSecret(this, "InformixCredentials", props.informixCredentials);
     informixCredentials.grantRead(this.role);
+    const apiKeyHashes = importSecret(this, "ApiKeyHashes", props.apiKeyHashes);
+    apiKeyHashes.grantRead(this.role);
     const tlsMaterial = config.proxy.tls ? importSecret(this, "TlsMaterial", props.tlsMaterial) : undefined;
     tlsMaterial?.grantRead(this.role);
 
@@ -72,6 +75,7 @@ export class EksServiceStack extends Stack {
         informixHost: props.informixHost,
         roleArn: this.role.roleArn,
         informixSecretArn: informixCredentials.secretArn,
+        apiKeysSecretArn: apiKeyHashes.secretArn,
         tlsSecretArn: tlsMaterial?.secretArn,
       }),
     });

@@ -18,7 +18,17 @@ export const SECRET_KEYS = {
   apiKeyHashes: "apiKeyHashes",
   tlsCertificate: "certificate",
   tlsPrivateKey: "privateKey",
+  /** CA bundle of client certificates, put into the TLS secret when the environment enables mTLS. */
+  tlsClientCa: "clientCa",
 } as const;
+
+/**
+ * The API-key secret as created: no keys yet. The value under apiKeyHashes is the JSON array *as a string*
+ * (`{"apiKeyHashes":"[...]"}`): the ECS agent injects a JSON key's value with Go's %v, which turns a nested
+ * array into `[map[...]]`, and the Secrets Store CSI provider refuses non-string values. The proxy parses
+ * the injected text as a JSON array of { name, sha256, roles } (auth.apiKeysSecret).
+ */
+export const API_KEY_HASHES_TEMPLATE = JSON.stringify({ [SECRET_KEYS.apiKeyHashes]: "[]" });
 
 export class SecretsStack extends Stack {
   readonly key: kms.Key;
@@ -32,6 +42,11 @@ export class SecretsStack extends Stack {
       secretArn: this.informixCredentials.secretArn,
       keyArn: this.informixCredentials.encryptionKey?.keyArn ?? this.existingSecretKeyArn,
     };
+  }
+
+  /** What consuming stacks need to read the API-key entries. */
+  get apiKeyHashesReference(): SecretReference {
+    return { secretArn: this.apiKeyHashes.secretArn, keyArn: this.key.keyArn };
   }
 
   /** What consuming stacks need to read the TLS material. */
@@ -80,8 +95,10 @@ export class SecretsStack extends Stack {
       encryptionKey: this.key,
       removalPolicy,
       generateSecretString: {
-        // A placeholder entry that matches no key; operators replace it with real hashes.
-        secretStringTemplate: JSON.stringify({ [SECRET_KEYS.apiKeyHashes]: "[]" }),
+        // An empty array: no key is accepted until operators add entries (docs/deploying.md). CloudFormation
+        // writes this value only at creation (while this property stays unchanged), so a deploy never
+        // overwrites the entries put since; the generated "unused" key is ignored.
+        secretStringTemplate: API_KEY_HASHES_TEMPLATE,
         generateStringKey: "unused",
       },
     });

@@ -43,6 +43,7 @@ export interface ServiceStackProps extends StackProps {
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
   readonly repository: ecr.IRepository;
   readonly informixCredentials: SecretReference;
+  readonly apiKeyHashes: SecretReference;
   readonly tlsMaterial: SecretReference;
   readonly informixHost: string;
   readonly workspace: aps.CfnWorkspace;
@@ -89,15 +90,22 @@ export class ServiceStack extends Stack {
     });
 
     const informixCredentials = importSecret(this, "InformixCredentials", props.informixCredentials);
+    const apiKeyHashes = importSecret(this, "ApiKeyHashes", props.apiKeyHashes);
     const tlsMaterial = config.proxy.tls ? importSecret(this, "TlsMaterial", props.tlsMaterial) : undefined;
+    const mtls = config.proxy.security.mtls !== undefined;
     const image = ecs.ContainerImage.fromEcrRepository(props.repository, config.image.tag);
     const proxyConfig = renderProxyConfig({
       config,
       informixHost: props.informixHost,
       informixUser: { env: SECRET_ENV.informixUser },
       informixPassword: { env: SECRET_ENV.informixPassword },
+      apiKeyHashes: { env: SECRET_ENV.apiKeyHashes },
       tls: tlsMaterial
-        ? { cert: { secret: { env: SECRET_ENV.tlsCertificate } }, key: { secret: { env: SECRET_ENV.tlsPrivateKey } } }
+        ? {
+            cert: { secret: { env: SECRET_ENV.tlsCertificate } },
+            key: { secret: { env: SECRET_ENV.tlsPrivateKey } },
+            clientCa: mtls ? { secret: { env: SECRET_ENV.tlsClientCa } } : undefined,
+          }
         : undefined,
     });
 
@@ -130,11 +138,15 @@ export class ServiceStack extends Stack {
       secrets: {
         [SECRET_ENV.informixUser]: ecs.Secret.fromSecretsManager(informixCredentials, SECRET_KEYS.informixUser),
         [SECRET_ENV.informixPassword]: ecs.Secret.fromSecretsManager(informixCredentials, SECRET_KEYS.informixPassword),
+        [SECRET_ENV.apiKeyHashes]: ecs.Secret.fromSecretsManager(apiKeyHashes, SECRET_KEYS.apiKeyHashes),
         ...(tlsMaterial
           ? {
               [SECRET_ENV.tlsCertificate]: ecs.Secret.fromSecretsManager(tlsMaterial, SECRET_KEYS.tlsCertificate),
               [SECRET_ENV.tlsPrivateKey]: ecs.Secret.fromSecretsManager(tlsMaterial, SECRET_KEYS.tlsPrivateKey),
             }
+          : {}),
+        ...(tlsMaterial && mtls
+          ? { [SECRET_ENV.tlsClientCa]: ecs.Secret.fromSecretsManager(tlsMaterial, SECRET_KEYS.tlsClientCa) }
           : {}),
       },
       environment: { NODE_ENV: "production" },

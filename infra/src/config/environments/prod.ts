@@ -3,6 +3,8 @@ import type { EnvironmentConfigInput } from "../schema.js";
 /** Production: three AZs with a NAT gateway each, sized tasks, cross-region snapshot copies, data retained. */
 export const prod: EnvironmentConfigInput = {
   name: "prod",
+  // Production: TLS is required and the insecure opt-out is refused (checked in the environment schema).
+  production: true,
   region: "eu-west-1",
   image: { tag: "latest" },
   network: { mode: "create", cidr: "10.41.0.0/16", maxAzs: 3, natGateways: 3 },
@@ -26,7 +28,20 @@ export const prod: EnvironmentConfigInput = {
   },
   secrets: {},
   // TLS ends in the proxy: put the certificate chain and key into the TLS secret before the first deploy.
-  proxy: { drainTimeoutMs: 30_000, logLevel: "info", tls: true },
+  proxy: {
+    drainTimeoutMs: 30_000,
+    logLevel: "info",
+    tls: true,
+    security: {
+      roles: {
+        // Applications: read, write and stored procedures on the Informix database; no DDL, no admin.
+        app: { databases: { informix: { allow: ["read", "write", "procedure"], maxSessions: 20 } } },
+      },
+      policy: { allowDdl: false, allowMultipleStatements: false, allowSessionStatements: false },
+      // One record per statement on stdout, so the audit trail lands in the service's CloudWatch log group.
+      audit: "stdout",
+    },
+  },
   fargate: { cpu: 1024, memoryMiB: 2048, desiredCount: 3, minCount: 3, maxCount: 12, requestsPerSecondPerTask: 300 },
   logRetentionDays: 365,
   alerting: { emails: ["oncall@example.com"] },

@@ -3,6 +3,7 @@ import type { EnvironmentConfigInput } from "../schema.js";
 /** The Kubernetes option: the proxy runs on an existing EKS cluster in an existing VPC and Informix host. */
 export const stagingEks: EnvironmentConfigInput = {
   name: "staging-eks",
+  production: false,
   account: "111122223333",
   region: "eu-west-1",
   platform: "eks",
@@ -19,7 +20,8 @@ export const stagingEks: EnvironmentConfigInput = {
     host: { mode: "existing", host: "informix.staging.internal" },
   },
   secrets: {},
-  proxy: { drainTimeoutMs: 30_000, logLevel: "info" },
+  // Staging serves TLS like production: put the certificate chain and key into the TLS secret first.
+  proxy: { drainTimeoutMs: 30_000, logLevel: "info", tls: true },
   fargate: {},
   eks: {
     clusterName: "platform-staging",
