@@ -50,7 +50,8 @@ describe("Terraform variant", () => {
     const versions = Object.values(prodJson.resource[SecretsmanagerSecretVersion.tfResourceType] ?? {});
     expect(versions).toEqual([
       {
-        secret_id: "${aws_secretsmanager_secret.api_key_hashes.id}",
+        // A Terraform reference, not a JavaScript template.
+        secret_id: ["$", "{aws_secretsmanager_secret.api_key_hashes.id}"].join(""),
         secret_string: API_KEY_HASHES_TEMPLATE,
         // The entries operators put afterwards are never overwritten by a later apply.
         lifecycle: { ignore_changes: ["secret_string"] },
