@@ -4,7 +4,7 @@
 // between the two is what the proxy adds on top of grpc-js itself.
 //
 //   npx tsx load-tests/echo-server.ts [--port=0]   prints {"echoPort": N} once it listens
-import { type sendUnaryData, Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { Server, ServerCredentials, type sendUnaryData, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import {
   type ExecuteResponse,
   type SqlServiceServer,
