@@ -1,48 +1,70 @@
-// Compares a ghz JSON report with the stored thresholds; exits 1 on a throughput, p99 or error regression.
-//   node .ci/tools-load-test-check.mjs <ghz-report.json> <thresholds.json> [scenario]
+// Compares the load test's summary (load-tests/run.sh writes results/summary.json) with the stored thresholds;
+// exits 1 on a throughput, p99, error or relative-to-baseline regression of any scenario that has thresholds.
+//   node .ci/tools-load-test-check.mjs <summary.json> <thresholds.json>
+// Thresholds per scenario name (all optional): minRps, maxP99Ms, maxErrorRatio, and
+// minRpsVsBaseline: { baseline: "<scenario>", ratio: 0.2 } — at least ratio x the baseline's rps in the same run,
+// which holds on a slower or busier runner where absolute numbers move.
 import { readFileSync } from "node:fs";
-import { basename } from "node:path";
 
-const [reportPath, thresholdsPath, scenarioArg] = process.argv.slice(2);
-if (!reportPath || !thresholdsPath) {
-  console.error("usage: tools-load-test-check.mjs <ghz-report.json> <thresholds.json> [scenario]");
+const [summaryPath, thresholdsPath] = process.argv.slice(2);
+if (!summaryPath || !thresholdsPath) {
+  console.error("usage: tools-load-test-check.mjs <summary.json> <thresholds.json>");
   process.exit(2);
 }
-const report = JSON.parse(readFileSync(reportPath, "utf8"));
-const scenario = scenarioArg ?? basename(reportPath, ".json");
-const limits = JSON.parse(readFileSync(thresholdsPath, "utf8"))[scenario];
-if (!limits) {
-  console.error(`no thresholds for scenario "${scenario}" in ${thresholdsPath}`);
+const summary = JSON.parse(readFileSync(summaryPath, "utf8"));
+const thresholds = JSON.parse(readFileSync(thresholdsPath, "utf8"));
+if (!Array.isArray(summary.scenarios)) {
+  console.error(`${summaryPath} has no scenarios array; is it a load-tests summary.json?`);
   process.exit(2);
 }
+const byName = new Map(summary.scenarios.map((s) => [s.name, s]));
 
-// ghz reports latencies in nanoseconds.
-const p99 = (report.latencyDistribution ?? []).find((d) => d.percentage === 99);
-const p99Ms = p99 ? p99.latency / 1e6 : Number.POSITIVE_INFINITY;
-const total = report.count ?? 0;
-const ok = report.statusCodeDistribution?.OK ?? 0;
-const errorRatio = total > 0 ? (total - ok) / total : 1;
+const checks = [];
+let configurationErrors = 0;
+for (const [name, limits] of Object.entries(thresholds)) {
+  if (name.startsWith("$")) continue; // "$comment" and the like
+  const s = byName.get(name);
+  if (!s) {
+    console.error(`FAIL ${name}: thresholds exist but the summary has no such scenario`);
+    configurationErrors++;
+    continue;
+  }
+  if (limits.minRps !== undefined) {
+    checks.push({ name: `${name} throughput (calls/s)`, value: s.rps, op: ">=", limit: limits.minRps });
+  }
+  if (limits.maxP99Ms !== undefined) {
+    checks.push({ name: `${name} p99 latency (ms)`, value: s.p99Ms, op: "<=", limit: limits.maxP99Ms });
+  }
+  if (limits.maxErrorRatio !== undefined) {
+    checks.push({ name: `${name} error ratio`, value: s.errorRatio, op: "<=", limit: limits.maxErrorRatio });
+  }
+  if (limits.minRpsVsBaseline !== undefined) {
+    const { baseline, ratio } = limits.minRpsVsBaseline;
+    const base = byName.get(baseline);
+    if (!base) {
+      console.error(`FAIL ${name}: baseline scenario "${baseline}" is not in the summary`);
+      configurationErrors++;
+    } else {
+      checks.push({
+        name: `${name} rps / ${baseline} rps`,
+        value: s.rps / base.rps,
+        op: ">=",
+        limit: ratio,
+      });
+    }
+  }
+}
 
-const checks = [
-  {
-    name: "throughput (calls/s)",
-    value: report.rps,
-    limit: limits.minRps,
-    pass: report.rps >= limits.minRps,
-    op: ">=",
-  },
-  { name: "p99 latency (ms)", value: p99Ms, limit: limits.maxP99Ms, pass: p99Ms <= limits.maxP99Ms, op: "<=" },
-  {
-    name: "error ratio",
-    value: errorRatio,
-    limit: limits.maxErrorRatio,
-    pass: errorRatio <= limits.maxErrorRatio,
-    op: "<=",
-  },
-];
+let failed = configurationErrors;
 for (const c of checks) {
-  console.log(`${c.pass ? "ok  " : "FAIL"} ${c.name}: ${Number(c.value).toFixed(3)} (must be ${c.op} ${c.limit})`);
+  // NaN (a missing percentile) fails both comparisons.
+  const pass = c.op === ">=" ? c.value >= c.limit : c.value <= c.limit;
+  if (!pass) failed++;
+  console.log(`${pass ? "ok  " : "FAIL"} ${c.name}: ${Number(c.value).toFixed(3)} (must be ${c.op} ${c.limit})`);
 }
-const failed = checks.filter((c) => !c.pass).length;
-console.log(`load-test: ${checks.length - failed} passed, ${failed} failed`);
+if (checks.length === 0) {
+  console.error("no checks: the thresholds name no scenario of the summary");
+  failed++;
+}
+console.log(`load-test: ${checks.length + configurationErrors - failed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
