@@ -1,6 +1,6 @@
 // The direct-driver baseline: the proxy's point query issued straight from node-postgres (a pg.Pool), with
 // the same concurrency, warm-up and call count as the ghz scenarios and no gRPC in between. Runs in a
-// process of its own, like the proxy. Prints one JSON line: ScenarioStats.
+// process of its own, like the proxy. Prints one JSON line: ScenarioStats plus this process's CPU ms per call.
 //
 //   LOAD_PG='{"host":...,"port":...,"user":...,"password":...,"database":...}' \
 //     npx tsx load-tests/pg-pool-baseline.ts --concurrency=20 --requests=20000 --warmup=2000 --pool=10 --rows=10000
@@ -57,8 +57,11 @@ async function drive(total: number, record: boolean) {
 
 try {
   await drive(warmup, false);
+  const cpuBefore = process.cpuUsage();
   const run = await drive(requests, true);
-  console.log(JSON.stringify(statsFromLatencies(run.latencies, run.errors, run.wallMs)));
+  const cpu = process.cpuUsage(cpuBefore);
+  const nodeCpuMsPerCall = (cpu.user + cpu.system) / 1000 / requests;
+  console.log(JSON.stringify({ ...statsFromLatencies(run.latencies, run.errors, run.wallMs), nodeCpuMsPerCall }));
 } finally {
   await pool.end();
 }

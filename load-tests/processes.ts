@@ -1,6 +1,7 @@
 // Child processes of the load test: started with a bounded wait for readiness, stopped on the way out,
-// and one-shot commands killed when they overrun their time budget.
+// and one-shot commands killed when they overrun their time budget; CPU time of a process read from /proc.
 import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 const running = new Set<ChildProcess>();
 
@@ -96,4 +97,16 @@ export async function stopAll(graceMs = 5000): Promise<void> {
         }),
     ),
   );
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc; NaN elsewhere). Clock ticks are 100/s. */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesized command name; utime and stime are fields 14 and 15 of the whole line.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }

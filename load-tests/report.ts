@@ -11,6 +11,11 @@ export interface ScenarioResult extends ScenarioStats {
   rawReport?: string;
   /** 1-minute load average when the scenario started: shows a busy machine. */
   loadAverageAtStart: number;
+  /**
+   * CPU time per measured call of the Node process serving the calls (echo, proxy) or issuing them (pg.Pool);
+   * a single-threaded process saturates near 1000 / this many calls per second.
+   */
+  nodeCpuMsPerCall: number;
 }
 
 export interface LoadTestSummary {
@@ -33,7 +38,7 @@ export interface LoadTestSummary {
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
 
 export function formatTable(scenarios: readonly ScenarioResult[]): string {
-  const header = ["scenario", "rps", "mean ms", "p50 ms", "p95 ms", "p99 ms", "errors", "calls"];
+  const header = ["scenario", "rps", "mean ms", "p50 ms", "p95 ms", "p99 ms", "errors", "calls", "node cpu ms/call"];
   const rows = scenarios.map((s) => [
     `${s.name}${s.role === "baseline" ? " (baseline)" : ""}`,
     fixed(s.rps, 0),
@@ -43,6 +48,7 @@ export function formatTable(scenarios: readonly ScenarioResult[]): string {
     fixed(s.p99Ms, 2),
     String(s.errors),
     String(s.count),
+    fixed(s.nodeCpuMsPerCall, 3),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>

@@ -18,7 +18,7 @@ import { credentials } from "@grpc/grpc-js";
 import { freePort, type RunningPostgres, startEmbeddedPostgres } from "../app/bench/driver-embedded-postgres.js";
 import { type ExecuteResponse, SqlServiceClient } from "../app/src/gen/informix/proxy/v1/sql_service.js";
 import { createLoadTable, ghzPointQueryData, PROXY_POINT_QUERY } from "./fixture.js";
-import { runBounded, startLongRunning, stopAll, waitForHttpOk, waitForOutput } from "./processes.js";
+import { cpuSeconds, runBounded, startLongRunning, stopAll, waitForHttpOk, waitForOutput } from "./processes.js";
 import { formatTable, type LoadTestSummary, type ScenarioResult } from "./report.js";
 import { type GhzReport, type ScenarioStats, statsFromGhz } from "./stats.js";
 
@@ -103,7 +103,7 @@ async function startProxy(postgres: RunningPostgres, workDir: string) {
     stdio: ["ignore", logFd, logFd],
   });
   await waitForHttpOk(`http://127.0.0.1:${httpPort}/readyz`, proxy, 60_000);
-  return `127.0.0.1:${grpcPort}`;
+  return { target: `127.0.0.1:${grpcPort}`, pid: proxy.pid };
 }
 
 async function startEcho() {
@@ -112,7 +112,7 @@ async function startEcho() {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const match = await waitForOutput(echo, /"echoPort":(\d+)/, 60_000);
-  return `127.0.0.1:${match[1]}`;
+  return { target: `127.0.0.1:${match[1]}`, pid: echo.pid };
 }
 
 /** One call before any load: the target answers with the row the scenario expects, or the run stops here. */
@@ -170,16 +170,19 @@ async function ghzScenario(
   name: string,
   role: ScenarioResult["role"],
   description: string,
-  target: string,
+  server: { target: string; pid: number | undefined },
   data: string,
 ): Promise<ScenarioResult> {
+  const { target } = server;
   const loadAverageAtStart = loadavg()[0] ?? 0;
   log(
     `${name}: warm-up ${settings.warmup} calls, then ${settings.requests} calls at concurrency ${settings.concurrency}`,
   );
   if (settings.warmup > 0) await ghzRun(target, data, settings.warmup);
   const rawReport = join(resultsDir, `ghz-${name}.json`);
+  const cpuBefore = cpuSeconds(server.pid);
   await ghzRun(target, data, settings.requests, rawReport);
+  const nodeCpuMsPerCall = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / settings.requests;
   const report = JSON.parse(readFileSync(rawReport, "utf8")) as GhzReport;
   return {
     name,
@@ -187,6 +190,7 @@ async function ghzScenario(
     description,
     rawReport: relative(resultsDir, rawReport),
     loadAverageAtStart,
+    nodeCpuMsPerCall,
     ...statsFromGhz(report),
   };
 }
@@ -211,7 +215,7 @@ async function pgPoolScenario(postgres: RunningPostgres): Promise<ScenarioResult
     ],
     { cwd: appDir, env: { ...process.env, LOAD_PG: JSON.stringify(postgres.info) }, timeoutMs: GHZ_RUN_TIMEOUT_MS },
   );
-  const stats = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as ScenarioStats;
+  const stats = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as ScenarioStats & { nodeCpuMsPerCall: number };
   return {
     name,
     role: "baseline",
@@ -236,10 +240,10 @@ async function main() {
   try {
     await createLoadTable(postgres.info, settings.tableRows);
     const [proxy, echo] = await Promise.all([startProxy(postgres, workDir), startEcho()]);
-    log(`proxy on ${proxy}, echo on ${echo}`);
-    await sanityCall(echo, "SELECT 1", undefined, 1n);
-    await sanityCall(proxy, "SELECT 1", undefined, 1n);
-    await sanityCall(proxy, PROXY_POINT_QUERY, 7n, 7n);
+    log(`proxy on ${proxy.target}, echo on ${echo.target}`);
+    await sanityCall(echo.target, "SELECT 1", undefined, 1n);
+    await sanityCall(proxy.target, "SELECT 1", undefined, 1n);
+    await sanityCall(proxy.target, PROXY_POINT_QUERY, 7n, 7n);
 
     const select1 = JSON.stringify({ sql: "SELECT 1" });
     const scenarios: ScenarioResult[] = [];
