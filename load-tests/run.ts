@@ -51,20 +51,40 @@ const settings = {
 for (const [name, value] of Object.entries(settings)) {
   if (typeof value === "number" && !(Number.isInteger(value) && value >= 0)) throw new Error(`bad --${name}`);
 }
+const maxMinutes = Number(opts["max-minutes"]);
+if (!(maxMinutes > 0)) throw new Error("bad --max-minutes");
 const resultsDir = resolve(opts.results);
 const ghz = process.env.GHZ ?? "ghz";
 /** A ghz run (warm-up or measured) that takes longer than this is killed and the run fails. */
 const GHZ_RUN_TIMEOUT_MS = 5 * 60_000;
 const METHOD = "informix.proxy.v1.SqlService/Execute";
 
-// The whole run is bounded too: children are stopped and the process fails after --max-minutes.
+let postgres: RunningPostgres | undefined;
+let workDir: string | undefined;
+
+let tearingDown: Promise<void> | undefined;
+
+/** Stops the children and PostgreSQL and removes the scratch folder; every caller waits for the same one. */
+function teardown(): Promise<void> {
+  tearingDown ??= (async () => {
+    await stopAll();
+    await postgres?.stop().catch((error: Error) => log(`stopping PostgreSQL: ${error.message}`));
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  })();
+  return tearingDown;
+}
+
+// The whole run is bounded too: everything is stopped and the process fails after --max-minutes.
 const watchdog = setTimeout(() => {
-  console.error(`load test: stopped after ${opts["max-minutes"]} minutes`);
-  void stopAll().finally(() => process.exit(1));
-}, Number(opts["max-minutes"]) * 60_000);
+  log(`stopped after ${maxMinutes} minutes`);
+  void teardown().finally(() => process.exit(1));
+}, maxMinutes * 60_000);
 watchdog.unref();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void teardown().finally(() => process.exit(130));
+  });
 }
 
 function log(message: string) {
@@ -232,15 +252,18 @@ async function ghzVersion(): Promise<string> {
 
 async function main() {
   mkdirSync(resultsDir, { recursive: true });
+  // A summary left by an earlier run must not pass for this one's if this run fails.
+  rmSync(join(resultsDir, "summary.json"), { force: true });
   const startedAt = new Date().toISOString();
   const version = await ghzVersion();
-  const workDir = mkdtempSync(join(tmpdir(), "igp-load-"));
+  workDir = mkdtempSync(join(tmpdir(), "igp-load-"));
   log(`ghz ${version}; starting embedded PostgreSQL`);
-  const postgres = await startEmbeddedPostgres();
+  postgres = await startEmbeddedPostgres();
+  const database = postgres;
   try {
-    await createLoadTable(postgres.info, settings.tableRows);
-    const [proxy, echo] = await Promise.all([startProxy(postgres, workDir), startEcho()]);
-    log(`proxy on ${proxy.target}, echo on ${echo.target}`);
+    await createLoadTable(database.info, settings.tableRows);
+    const [proxy, echo] = await Promise.all([startProxy(database, workDir), startEcho()]);
+    log(`PostgreSQL on ${database.info.host}:${database.info.port}, proxy on ${proxy.target}, echo on ${echo.target}`);
     await sanityCall(echo.target, "SELECT 1", undefined, 1n);
     await sanityCall(proxy.target, "SELECT 1", undefined, 1n);
     await sanityCall(proxy.target, PROXY_POINT_QUERY, 7n, 7n);
@@ -268,7 +291,7 @@ async function main() {
         ghzPointQueryData(settings.tableRows),
       ),
     );
-    scenarios.push(await pgPoolScenario(postgres));
+    scenarios.push(await pgPoolScenario(database));
 
     const summary: LoadTestSummary = {
       startedAt,
@@ -291,10 +314,11 @@ async function main() {
     console.log(`results: ${join(resultsDir, "summary.json")}`);
     if (scenarios.some((s) => s.errors > 0)) process.exitCode = 1;
   } finally {
-    await stopAll();
-    await postgres.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    await teardown();
   }
 }
 
-await main();
+await main().catch((error: Error) => {
+  log(`failed: ${error.message}`);
+  process.exitCode = 1;
+});
