@@ -57,8 +57,9 @@ for (const [name, limits] of Object.entries(thresholds)) {
 
 let failed = configurationErrors;
 for (const c of checks) {
-  // NaN (a missing percentile) fails both comparisons.
-  const pass = c.op === ">=" ? c.value >= c.limit : c.value <= c.limit;
+  // A missing figure (NaN is written to JSON as null, and null <= limit is true in JS) never passes.
+  const measured = typeof c.value === "number" && Number.isFinite(c.value);
+  const pass = measured && (c.op === ">=" ? c.value >= c.limit : c.value <= c.limit);
   if (!pass) failed++;
   console.log(`${pass ? "ok  " : "FAIL"} ${c.name}: ${Number(c.value).toFixed(3)} (must be ${c.op} ${c.limit})`);
 }
