@@ -110,3 +110,8 @@ export function cpuSeconds(pid: number | undefined): number {
     return Number.NaN;
   }
 }
+
+/** Sends a signal to every child still running, synchronously: usable where the process may exit next. */
+export function signalAll(signal: NodeJS.Signals): void {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+}

@@ -18,7 +18,15 @@ import { credentials } from "@grpc/grpc-js";
 import { freePort, type RunningPostgres, startEmbeddedPostgres } from "../app/bench/driver-embedded-postgres.js";
 import { type ExecuteResponse, SqlServiceClient } from "../app/src/gen/informix/proxy/v1/sql_service.js";
 import { createLoadTable, ghzPointQueryData, PROXY_POINT_QUERY } from "./fixture.js";
-import { cpuSeconds, runBounded, startLongRunning, stopAll, waitForHttpOk, waitForOutput } from "./processes.js";
+import {
+  cpuSeconds,
+  runBounded,
+  signalAll,
+  startLongRunning,
+  stopAll,
+  waitForHttpOk,
+  waitForOutput,
+} from "./processes.js";
 import { formatTable, type LoadTestSummary, type ScenarioResult } from "./report.js";
 import { type GhzReport, type ScenarioStats, statsFromGhz } from "./stats.js";
 
@@ -81,8 +89,14 @@ const watchdog = setTimeout(() => {
 }, maxMinutes * 60_000);
 watchdog.unref();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
+  // `on`, not `once`: a group signal arrives twice (directly and relayed by tsx). embedded-postgres's exit hook
+  // stops PostgreSQL and exits the process on these signals without waiting for us, so the children are
+  // signalled and the scratch folder removed synchronously first.
+  process.on(signal, () => {
+    if (tearingDown) return;
     log(`${signal}: stopping`);
+    signalAll("SIGTERM");
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
     void teardown().finally(() => process.exit(130));
   });
 }
