@@ -103,6 +103,7 @@ export class PostgresConnection implements Connection {
         this.cancellable,
         this.typeNames,
         RAW_TEXT_TYPES,
+        options.maxRows + 1,
       );
       try {
         const rows = await cursor.next(options.maxRows + 1);

@@ -29,12 +29,29 @@ export function columnsFrom(fields: pg.FieldDef[], typeNames?: ReadonlyMap<numbe
 /** Runs a read against the connection's cancellation: an abort cancels in the database and rejects as timeout. */
 export type Cancellable = <T>(work: Promise<T>, signal: AbortSignal | undefined) => Promise<T>;
 
+/**
+ * Runs fn with the client's socket corked until the next tick, so the several protocol messages it writes
+ * (Parse, Bind, Describe, Execute, Flush; or Close, Sync) leave as one packet. pg's own Query does the same;
+ * pg-cursor does not, and a write per message cost more CPU than the query itself.
+ */
+function corked<T>(client: pg.Client, fn: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection
+    ?.stream;
+  stream?.cork?.();
+  try {
+    return fn();
+  } finally {
+    process.nextTick(() => stream?.uncork?.());
+  }
+}
+
 export class PgCursor implements DriverCursor {
   private closed = false;
   private exhausted = false;
   private buffered: unknown[][];
 
   private constructor(
+    private readonly client: pg.Client,
     private readonly cursor: Cursor<unknown[]>,
     readonly columns: ColumnInfo[],
     firstRows: unknown[][],
@@ -45,7 +62,7 @@ export class PgCursor implements DriverCursor {
     this.buffered = firstRows;
   }
 
-  /** Submits the statement and reads the first row, which also brings the column description. */
+  /** Submits the statement and reads the first firstRead rows, which also brings the column description. */
   static async open(
     client: pg.Client,
     text: string,
@@ -54,18 +71,19 @@ export class PgCursor implements DriverCursor {
     cancellable: Cancellable,
     typeNames: ReadonlyMap<number, string>,
     types: pg.CustomTypesConfig,
+    firstRead = 1,
   ): Promise<PgCursor> {
-    const cursor = client.query(new Cursor<unknown[]>(text, values, { rowMode: "array", types }));
+    const cursor = corked(client, () => client.query(new Cursor<unknown[]>(text, values, { rowMode: "array", types })));
     let first: unknown[][];
     try {
-      first = await cancellable(cursor.read(1), signal);
+      first = await cancellable(cursor.read(firstRead), signal);
     } catch (error) {
       await cursor.close().catch(() => {});
       throw mapPgError(error);
     }
     const fields = (cursor as unknown as PgCursorInternals)._result.fields;
-    const opened = new PgCursor(cursor, columnsFrom(fields, typeNames), first, fields, signal, cancellable);
-    if (first.length === 0) opened.exhausted = true;
+    const opened = new PgCursor(client, cursor, columnsFrom(fields, typeNames), first, fields, signal, cancellable);
+    if (first.length < firstRead) opened.exhausted = true;
     return opened;
   }
 
@@ -84,7 +102,10 @@ export class PgCursor implements DriverCursor {
       }
       let more: unknown[][];
       try {
-        more = await this.cancellable(this.cursor.read(maxRows - raw.length), this.signal);
+        more = await this.cancellable(
+          corked(this.client, () => this.cursor.read(maxRows - raw.length)),
+          this.signal,
+        );
       } catch (error) {
         await this.close();
         throw mapPgError(error);
@@ -99,6 +120,6 @@ export class PgCursor implements DriverCursor {
     if (this.closed) return;
     this.closed = true;
     this.buffered = [];
-    await this.cursor.close().catch(() => {});
+    await corked(this.client, () => this.cursor.close()).catch(() => {});
   }
 }
