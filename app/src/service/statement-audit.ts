@@ -1,9 +1,11 @@
-// Runs one statement under the guard and the audit trail: the guard may refuse it, and every statement that
-// was allowed to run leaves one audit record with its outcome (never its parameters).
+// Runs one statement under the guard and the audit trail: the guard may refuse it, and every statement leaves
+// one audit record with its outcome, refused ones included (never its parameters).
 
 import type { StatementDecision } from "../security/statement-guard.js";
 import type { CallContext } from "../server/call-context.js";
 import { codeName } from "../server/interceptors/observe.js";
+import { classify } from "../sql/classifier.js";
+import { fingerprint, fingerprintId } from "../sql/fingerprint.js";
 import type { Target } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
 import type { ServiceDeps } from "./service-deps.js";
@@ -14,13 +16,41 @@ export async function guardStatement(
   target: Target,
   sql: string,
 ): Promise<StatementDecision> {
-  return deps.guard.checkStatement({
-    identity: ctx.identity,
-    database: target.database.name,
-    sql,
-    rpc: ctx.method,
-    inTransaction: target.connection.inTransaction,
-  });
+  try {
+    return await deps.guard.checkStatement({
+      identity: ctx.identity,
+      database: target.database.name,
+      sql,
+      rpc: ctx.method,
+      inTransaction: target.connection.inTransaction,
+    });
+  } catch (error) {
+    // A refusal is part of the trail: who tried what shape of statement where. fingerprint() replaces literals
+    // and never throws, even on unterminated text.
+    deps.audit.record({
+      time: new Date().toISOString(),
+      identity: ctx.identity.id,
+      identityMethod: ctx.identity.method,
+      sessionId: target.session?.id,
+      database: target.database.name,
+      rpc: ctx.method,
+      statementClass: classOf(sql),
+      fingerprintId: fingerprintId(sql),
+      fingerprint: fingerprint(sql),
+      rows: 0,
+      durationMs: 0,
+      status: codeName(toApiError(error, target.database.name).code),
+    });
+    throw error;
+  }
+}
+
+function classOf(sql: string): string {
+  try {
+    return classify(sql).statementClass;
+  } catch {
+    return "invalid";
+  }
 }
 
 export async function runAudited<T>(
