@@ -2,7 +2,6 @@
 // or on a pooled connection of the named database in auto-commit, returned to the pool afterwards.
 import type { Database } from "../db/database-registry.js";
 import type { Connection } from "../db/driver.js";
-import { DbError } from "../db/errors.js";
 import type { CallContext } from "../server/call-context.js";
 import type { Session } from "../sessions/session.js";
 import { databaseNotFound } from "./api-error.js";
@@ -35,27 +34,15 @@ export async function withTarget<T>(
 ): Promise<T> {
   if (request.sessionId !== "") {
     const session = findSession(deps, ctx, request.sessionId);
-    return session.run(
-      () => work({ connection: session.lease.connection, database: session.database, session }),
-      Date.now,
-    );
+    return session.run(() => work({ connection: session.lease.connection, database: session.database, session }));
   }
   const database = findDatabase(deps, request.database);
   ctx.logFields.database = database.name;
   const lease = await database.pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal);
-  let destroy = false;
   try {
     return await work({ connection: lease.connection, database, session: undefined });
-  } catch (error) {
-    destroy = error instanceof DbError && error.connectionBroken;
-    throw error;
   } finally {
-    // A pooled connection must never go back with a transaction open (an abort mid-batch, for example).
-    if (!destroy && lease.connection.inTransaction) {
-      await lease.connection.rollback().catch(() => {
-        destroy = true;
-      });
-    }
-    await lease.release({ destroy });
+    // The pool rolls back a transaction left open and destroys a connection its driver marked broken.
+    await lease.release();
   }
 }

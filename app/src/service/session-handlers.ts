@@ -86,7 +86,7 @@ export async function prepare(deps: ServiceDeps, ctx: CallContext, request: Prep
     const statementId = randomBytes(12).toString("hex");
     session.prepared.set(statementId, prepared);
     return { statementId, parameterCount: Math.max(parameterCount, prepared.parameterCount) };
-  }, Date.now);
+  });
 }
 
 export async function closePrepared(
@@ -103,7 +103,7 @@ export async function closePrepared(
     session.prepared.delete(request.statementId);
     await session.lease.connection.closePrepared(prepared);
     return {};
-  }, Date.now);
+  });
 }
 
 const ISOLATION: Record<number, DomainIsolation> = {
@@ -131,7 +131,7 @@ export async function beginTransaction(
     }
     await session.lease.connection.begin(isolation, request.readOnly);
     return {};
-  }, Date.now);
+  });
 }
 
 async function endTransaction(
@@ -151,7 +151,7 @@ async function endTransaction(
     if (action === "commit") await session.lease.connection.commit();
     else await session.lease.connection.rollback();
     return {};
-  }, Date.now);
+  });
 }
 
 export const commit = (deps: ServiceDeps, ctx: CallContext, request: CommitRequest) =>

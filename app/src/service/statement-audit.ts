@@ -5,7 +5,7 @@ import type { StatementDecision } from "../security/statement-guard.js";
 import type { CallContext } from "../server/call-context.js";
 import { codeName } from "../server/interceptors/observe.js";
 import { classify } from "../sql/classifier.js";
-import { fingerprint, fingerprintId } from "../sql/fingerprint.js";
+import { fingerprint, idOfFingerprint } from "../sql/fingerprint.js";
 import type { Target } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
 import type { ServiceDeps } from "./service-deps.js";
@@ -27,20 +27,9 @@ export async function guardStatement(
   } catch (error) {
     // A refusal is part of the trail: who tried what shape of statement where. fingerprint() replaces literals
     // and never throws, even on unterminated text.
-    deps.audit.record({
-      time: new Date().toISOString(),
-      identity: ctx.identity.id,
-      identityMethod: ctx.identity.method,
-      sessionId: target.session?.id,
-      database: target.database.name,
-      rpc: ctx.method,
-      statementClass: classOf(sql),
-      fingerprintId: fingerprintId(sql),
-      fingerprint: fingerprint(sql),
-      rows: 0,
-      durationMs: 0,
-      status: codeName(toApiError(error, target.database.name).code),
-    });
+    const text = fingerprint(sql);
+    const refused = { statementClass: classOf(sql), fingerprint: text, fingerprintId: idOfFingerprint(text) };
+    recordAudit(deps, ctx, target, refused, { rows: 0, durationMs: 0, status: statusOf(error, ctx, target) });
     throw error;
   }
 }
@@ -68,24 +57,36 @@ export async function runAudited<T>(
     rows = outcome.rows;
     return outcome.value;
   } catch (error) {
-    status = ctx.signal.aborted ? "Canceled" : codeName(toApiError(error, target.database.name).code);
+    status = statusOf(error, ctx, target);
     throw error;
   } finally {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     deps.metrics.statementSeconds.observe({ database: target.database.name, kind: decision.statementClass }, seconds);
-    deps.audit.record({
-      time: new Date().toISOString(),
-      identity: ctx.identity.id,
-      identityMethod: ctx.identity.method,
-      sessionId: target.session?.id,
-      database: target.database.name,
-      rpc: ctx.method,
-      statementClass: decision.statementClass,
-      fingerprintId: decision.fingerprintId,
-      fingerprint: decision.fingerprint,
-      rows,
-      durationMs: Math.round(seconds * 1e6) / 1e3,
-      status,
-    });
+    recordAudit(deps, ctx, target, decision, { rows, durationMs: Math.round(seconds * 1e6) / 1e3, status });
   }
+}
+
+function statusOf(error: unknown, ctx: CallContext, target: Target): string {
+  return ctx.signal.aborted ? "Canceled" : codeName(toApiError(error, target.database.name).code);
+}
+
+function recordAudit(
+  deps: ServiceDeps,
+  ctx: CallContext,
+  target: Target,
+  statement: StatementDecision,
+  outcome: { rows: number; durationMs: number; status: string },
+): void {
+  deps.audit.record({
+    time: new Date().toISOString(),
+    identity: ctx.identity.id,
+    identityMethod: ctx.identity.method,
+    sessionId: target.session?.id,
+    database: target.database.name,
+    rpc: ctx.method,
+    statementClass: statement.statementClass,
+    fingerprintId: statement.fingerprintId,
+    fingerprint: statement.fingerprint,
+    ...outcome,
+  });
 }

@@ -56,7 +56,7 @@ export class SessionRegistry {
     this.perOwner.set(owner, ownerCount + 1);
     try {
       const lease = await database.pool.acquire({ rpc: "OpenSession", sessionId: id, caller: owner });
-      const session = new Session(id, owner, database, lease, this.now());
+      const session = new Session(id, owner, database, lease, this.now);
       this.sessions.set(id, session);
       return session;
     } catch (error) {
@@ -87,7 +87,7 @@ export class SessionRegistry {
     const session = this.get(id, owner);
     // Unlisted at once so no new call can start; calls already queued on the session finish first.
     this.sessions.delete(id);
-    return session.run(() => this.closeSession(session, "closed"), this.now);
+    return session.run(() => this.closeSession(session, "closed"));
   }
 
   private async closeSession(

@@ -16,9 +16,9 @@ export class Session {
     readonly owner: string,
     readonly database: Database,
     readonly lease: Lease,
-    now: number,
+    private readonly now: () => number,
   ) {
-    this.lastUsedAt = now;
+    this.lastUsedAt = now();
   }
 
   get busy(): boolean {
@@ -30,18 +30,14 @@ export class Session {
   }
 
   /** Runs fn after every earlier call on this session has finished. */
-  run<T>(fn: () => Promise<T>, now: () => number): Promise<T> {
+  run<T>(fn: () => Promise<T>): Promise<T> {
     this.running++;
     const result = this.tail.then(fn);
-    this.tail = result.then(
-      () => this.settle(now),
-      () => this.settle(now),
-    );
+    const settle = () => {
+      this.running--;
+      this.lastUsedAt = this.now();
+    };
+    this.tail = result.then(settle, settle);
     return result;
-  }
-
-  private settle(now: () => number): void {
-    this.running--;
-    this.lastUsedAt = now();
   }
 }
