@@ -11,9 +11,9 @@ import type { Identity } from "../server/call-context.js";
 import { type ApiError, invalidArgument } from "../service/api-error.js";
 import { classifyStatementTokens, type StatementClassification, summarize } from "../sql/classifier.js";
 import { runsDynamicSql } from "../sql/dynamic-sql.js";
-import { fingerprint, idOfFingerprint } from "../sql/fingerprint.js";
+import { fingerprintOfTokens, idOfFingerprint } from "../sql/fingerprint.js";
 import { splitStatements } from "../sql/statements.js";
-import { SqlSyntaxError, tokenize } from "../sql/tokenizer.js";
+import { SqlSyntaxError, type Token, tokenize } from "../sql/tokenizer.js";
 import { AllowlistEnforcer, AllowlistRecorder } from "./allowlist.js";
 import { type DenialCounter, denialCounter, NO_DENIAL_COUNTER } from "./denial-metrics.js";
 import { noDatabaseGrant, permissionDenied, REASON, type RefusalSubject, sessionLimit } from "./policy-errors.js";
@@ -83,18 +83,20 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
   return {
     async checkStatement(check: StatementCheck): Promise<StatementDecision> {
       const { identity, database, sql } = check;
+      let tokens: Token[];
       let statements: PolicyStatement[];
       try {
-        statements = splitStatements(tokenize(sql)).map((tokens) => ({
-          ...classifyStatementTokens(tokens),
-          dynamicSql: runsDynamicSql(tokens),
+        tokens = tokenize(sql);
+        statements = splitStatements(tokens).map((statementTokens) => ({
+          ...classifyStatementTokens(statementTokens),
+          dynamicSql: runsDynamicSql(statementTokens),
         }));
       } catch (error) {
         if (error instanceof SqlSyntaxError) throw invalidArgument("sql", error.message);
         throw error;
       }
       const statementClass = summarize(statements).statementClass;
-      const fingerprintText = fingerprint(sql);
+      const fingerprintText = fingerprintOfTokens(tokens);
       const fingerprintId = idOfFingerprint(fingerprintText);
       const subject: RefusalSubject = { statementClass, database, fingerprintId };
 

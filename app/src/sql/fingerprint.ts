@@ -82,11 +82,10 @@ function isOperator(token: Token | undefined, text: string): boolean {
 /** Tokens of the text without comments; on a syntax error, the tokens before it plus a marker. */
 function tokensForFingerprint(sql: string): { tokens: Token[]; unterminated: boolean } {
   try {
-    return { tokens: tokenize(sql).filter((t) => t.kind !== "comment"), unterminated: false };
+    return { tokens: tokenize(sql), unterminated: false };
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
-    const before = tokenize(sql.slice(0, error.offset)).filter((t) => t.kind !== "comment");
-    return { tokens: before, unterminated: true };
+    return { tokens: tokenize(sql.slice(0, error.offset)), unterminated: true };
   }
 }
 
@@ -106,6 +105,12 @@ function valueListEnd(tokens: readonly Token[], open: number): number {
 
 export function fingerprint(sql: string): string {
   const { tokens, unterminated } = tokensForFingerprint(sql);
+  return fingerprintOfTokens(tokens, unterminated);
+}
+
+/** The fingerprint of SQL already tokenized (the guard has the tokens in hand); comments are ignored. */
+export function fingerprintOfTokens(all: readonly Token[], unterminated = false): string {
+  const tokens = all.filter((t) => t.kind !== "comment");
   // Trailing semicolons do not change the statement.
   let length = tokens.length;
   while (length > 0 && tokens[length - 1]?.kind === "semicolon") length--;

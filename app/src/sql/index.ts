@@ -10,7 +10,7 @@ export {
   summarize,
 } from "./classifier.js";
 export { runsDynamicSql } from "./dynamic-sql.js";
-export { fingerprint, fingerprintId, idOfFingerprint } from "./fingerprint.js";
+export { fingerprint, fingerprintId, fingerprintOfTokens, idOfFingerprint } from "./fingerprint.js";
 export { countPlaceholders, toNumberedPlaceholders } from "./placeholders.js";
 export { splitStatements } from "./statements.js";
 export { SqlSyntaxError, significantTokens, type Token, type TokenKind, tokenize } from "./tokenizer.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fingerprint, fingerprintId } from "../../src/sql/fingerprint.js";
+import { fingerprint, fingerprintId, fingerprintOfTokens } from "../../src/sql/fingerprint.js";
+import { tokenize } from "../../src/sql/tokenizer.js";
 
 describe("fingerprint", () => {
   it("replaces literals, lower-cases words, drops comments and collapses whitespace", () => {
@@ -94,5 +95,14 @@ describe("fingerprintId", () => {
 
   it("differs for different statements", () => {
     expect(fingerprintId("SELECT a FROM t")).not.toBe(fingerprintId("SELECT b FROM t"));
+  });
+
+  it("gives the same text from tokens the caller already has", () => {
+    for (const sql of [
+      "SELECT Name, 42 FROM Users -- who\n WHERE id IN (1, 2, 3)",
+      "INSERT INTO t VALUES (1, 'a'), (2, 'b');",
+    ]) {
+      expect(fingerprintOfTokens(tokenize(sql))).toBe(fingerprint(sql));
+    }
   });
 });
