@@ -3,27 +3,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { credentials, InterceptingCall, type Interceptor, status } from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../../src/cli/hash-key-command.js";
-import { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { sha256Hex } from "../../src/server/auth/api-key-authenticator.js";
-import { call, execRequest, expectStatus } from "../support/grpc-client.js";
+import { call, clientWithMetadata, execRequest, expectStatus } from "../support/grpc-client.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
-function clientWithKey(address: string, key: string): SqlServiceClient {
-  const bearer: Interceptor = (options, nextCall) =>
-    new InterceptingCall(nextCall(options), {
-      start(metadata, listener, next) {
-        metadata.set("authorization", `Bearer ${key}`);
-        next(metadata, listener);
-      },
-    });
-  return new SqlServiceClient(address, credentials.createInsecure(), {
-    "grpc.use_local_subchannel_pool": 1,
-    interceptors: [bearer],
-  });
-}
+const clientWithKey = (address: string, key: string) => clientWithMetadata(address, { authorization: `Bearer ${key}` });
 
 const roles = { reader: { databases: { main: { allow: ["read"] } } } };
 

@@ -5,36 +5,20 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import {
-  credentials,
-  InterceptingCall,
-  type Interceptor,
-  loadPackageDefinition,
-  Metadata,
-  type ServiceError,
-  status,
-} from "@grpc/grpc-js";
+import { credentials, loadPackageDefinition, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../../src/cli/hash-key-command.js";
-import { type ExecuteResponse, SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
+import type { ExecuteResponse, SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { sha256Hex } from "../../src/server/auth/api-key-authenticator.js";
-import { call, execRequest, expectStatus } from "../support/grpc-client.js";
+import { call, clientWithMetadata, execRequest, expectStatus } from "../support/grpc-client.js";
 import { type JwksServer, type SigningKey, startJwksServer } from "../support/jwks-server.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 const ROLES = { reader: { databases: { "*": { allow: ["read"] } } } };
 
-function clientWith(address: string, authorization?: string): SqlServiceClient {
-  const addAuthorization: Interceptor = (options, nextCall) =>
-    new InterceptingCall(nextCall(options), {
-      start(metadata, listener, next) {
-        if (authorization !== undefined) metadata.add("authorization", authorization);
-        next(metadata, listener);
-      },
-    });
-  return new SqlServiceClient(address, credentials.createInsecure(), { interceptors: [addAuthorization] });
-}
+const clientWith = (address: string, authorization?: string) =>
+  clientWithMetadata(address, authorization === undefined ? {} : { authorization });
 
 const select1 = (client: SqlServiceClient) =>
   call<unknown, ExecuteResponse>(client, "execute", execRequest({ sql: "SELECT 1" }));

@@ -5,43 +5,23 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
-import {
-  credentials,
-  InterceptingCall,
-  type Interceptor,
-  loadPackageDefinition,
-  Metadata,
-  type ServiceError,
-  status,
-} from "@grpc/grpc-js";
+import { credentials, loadPackageDefinition, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
 import { base64url, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../../src/cli/hash-key-command.js";
-import { type ExecuteResponse, SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
+import type { ExecuteResponse, SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { sha256Hex } from "../../src/server/auth/api-key-authenticator.js";
-import { call, execRequest, expectStatus, plain, streamAll } from "../support/grpc-client.js";
+import { call, clientWithMetadata, execRequest, expectStatus, plain, streamAll } from "../support/grpc-client.js";
 import { type JwksServer, startJwksServer } from "../support/jwks-server.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 const INVALID = "invalid credentials";
 
 /** A client whose every call carries these authorization values (none, one, or several). */
-function clientWith(address: string, ...authorization: string[]): SqlServiceClient {
-  const addAuthorization: Interceptor = (options, nextCall) =>
-    new InterceptingCall(nextCall(options), {
-      start(metadata, listener, next) {
-        for (const value of authorization) metadata.add("authorization", value);
-        next(metadata, listener);
-      },
-    });
-  return new SqlServiceClient(address, credentials.createInsecure(), {
-    "grpc.use_local_subchannel_pool": 1,
-    interceptors: [addAuthorization],
-  });
-}
+const clientWith = (address: string, ...authorization: string[]) => clientWithMetadata(address, { authorization });
 
 const select1 = (client: SqlServiceClient) =>
   call<unknown, ExecuteResponse>(client, "execute", execRequest({ sql: "SELECT 1" }));

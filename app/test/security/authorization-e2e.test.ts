@@ -5,8 +5,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecuteResponse, SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
-import { call, execRequest, expectStatus, plain, streamAll } from "../support/grpc-client.js";
-import { clientAs, clientWithMetadata, headerIdentity } from "../support/test-identity.js";
+import { call, clientWithMetadata, execRequest, expectStatus, plain, streamAll } from "../support/grpc-client.js";
+import { clientAs, headerIdentity } from "../support/test-identity.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 const roles = {

@@ -1,5 +1,12 @@
 // A real grpc-js client over loopback with promise helpers, and assertions on status codes and details.
-import { credentials, Metadata, type ServiceError, type status } from "@grpc/grpc-js";
+import {
+  credentials,
+  InterceptingCall,
+  type Interceptor,
+  Metadata,
+  type ServiceError,
+  type status,
+} from "@grpc/grpc-js";
 import { expect } from "vitest";
 import {
   type ExecuteStreamRequest,
@@ -12,6 +19,23 @@ import { decodeStatusDetails } from "../../src/server/status-details.js";
 /** Each client gets its own connection (a local subchannel pool), so two clients are two peers. */
 export function newClient(address: string): SqlServiceClient {
   return new SqlServiceClient(address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
+}
+
+/** A client on its own connection whose every call carries these metadata entries (an array adds each value). */
+export function clientWithMetadata(address: string, entries: Record<string, string | string[]>): SqlServiceClient {
+  const addMetadata: Interceptor = (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        for (const [key, value] of Object.entries(entries)) {
+          for (const item of Array.isArray(value) ? value : [value]) metadata.add(key, item);
+        }
+        next(metadata, listener);
+      },
+    });
+  return new SqlServiceClient(address, credentials.createInsecure(), {
+    "grpc.use_local_subchannel_pool": 1,
+    interceptors: [addMetadata],
+  });
 }
 
 type UnaryMethod<Req, Res> = (
