@@ -2,12 +2,11 @@
 
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { Writable } from "node:stream";
 import { type Client, credentials, loadPackageDefinition } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/observability/logger.js";
 import { call, execRequest, v } from "../support/grpc-client.js";
+import { captureLogs } from "../support/log-capture.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 const require = createRequire(import.meta.url);
@@ -24,15 +23,10 @@ function loadClient(protoFile: string, includeDir: string, path: string[], addre
 
 describe("side doors", () => {
   let t: TestProxy;
-  const logLines: string[] = [];
+  const logs = captureLogs("info");
+  const logLines = logs.lines;
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        logLines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
-    t = await startTestProxy("sqlite", { logger: createLogger("info", sink) });
+    t = await startTestProxy("sqlite", { logger: logs.logger });
   });
   afterAll(async () => {
     await t?.close();

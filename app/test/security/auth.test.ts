@@ -4,7 +4,6 @@
 
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { Writable } from "node:stream";
 import { credentials, loadPackageDefinition, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
@@ -12,10 +11,10 @@ import { base64url, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../../src/cli/hash-key-command.js";
 import type { ExecuteResponse, SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
-import { createLogger } from "../../src/observability/logger.js";
 import { sha256Hex } from "../../src/server/auth/api-key-authenticator.js";
 import { call, clientWithMetadata, execRequest, expectStatus, plain, streamAll } from "../support/grpc-client.js";
 import { type JwksServer, startJwksServer } from "../support/jwks-server.js";
+import { captureLogs, type LogCapture } from "../support/log-capture.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 const INVALID = "invalid credentials";
@@ -31,27 +30,12 @@ async function expectInvalid(promise: Promise<unknown>) {
   expect(error.details).toBe(INVALID);
 }
 
-function logCapture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return {
-    lines,
-    logger: createLogger("info", stream),
-    records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
-
 describe("authentication (API keys and JWT)", () => {
   const alphaKey = generateApiKey();
   const betaKey = generateApiKey();
   let jwks: JwksServer;
   let t: TestProxy;
-  let log: ReturnType<typeof logCapture>;
+  let log: LogCapture;
   const clients: SqlServiceClient[] = [];
   const client = (...authorization: string[]) => {
     const c = clientWith(t.address, ...authorization);
@@ -61,7 +45,7 @@ describe("authentication (API keys and JWT)", () => {
 
   beforeAll(async () => {
     jwks = await startJwksServer();
-    log = logCapture();
+    log = captureLogs();
     t = await startTestProxy("sqlite", {
       logger: log.logger,
       configPatch: {
