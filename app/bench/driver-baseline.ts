@@ -35,8 +35,9 @@ export async function createBenchRows(info: PostgresServerInfo, rows: number): P
   }
 }
 
-export function peakRssMb(): number {
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0");
+/** Peak resident set size (VmHWM) of a process, this one by default, in MB. */
+export function peakRssMb(pid: number | "self" = "self"): number {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "0");
   return kb / 1024;
 }
 

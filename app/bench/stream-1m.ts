@@ -2,25 +2,19 @@
 // embedded PostgreSQL, beside a direct pg-cursor read of the same rows in a child process of its own.
 // Prints rows/s and peak RSS (VmHWM) of each. Run: npm run bench:stream -w app [-- rows]
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { credentials } from "@grpc/grpc-js";
 import { type ExecuteStreamResponse, SqlServiceClient } from "../src/gen/informix/proxy/v1/sql_service.js";
-import { BENCH_QUERY, createBenchRows } from "./driver-baseline.js";
+import { BENCH_QUERY, createBenchRows, peakRssMb } from "./driver-baseline.js";
 import { startEmbeddedPostgres } from "./driver-embedded-postgres.js";
 
 const ROWS = Number.parseInt(process.argv[2] ?? "1000000", 10);
 const FETCH_SIZE = 1000;
 const QUERY = BENCH_QUERY;
 const here = fileURLToPath(new URL(".", import.meta.url));
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? "0");
-  return kb / 1024;
-}
 
 async function runChild(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
