@@ -25,15 +25,11 @@ export interface DatabaseFactoryDeps {
 }
 
 export class DatabaseRegistry {
-  private readonly drivers: Driver[] = [];
-
   private constructor(
     private readonly databases: Map<string, Database>,
     private readonly defaultName: string,
-    drivers: Driver[],
-  ) {
-    this.drivers = drivers;
-  }
+    private readonly drivers: Driver[],
+  ) {}
 
   static async create(configs: Record<string, DatabaseConfig>, deps: DatabaseFactoryDeps): Promise<DatabaseRegistry> {
     const databases = new Map<string, Database>();

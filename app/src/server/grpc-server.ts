@@ -91,18 +91,14 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     "grpc.max_receive_message_length": options.maxReceiveMessageBytes,
     "grpc.max_send_message_length": options.maxSendMessageBytes,
   });
-  // With authentication, observe comes first so refused calls are logged and counted (code Unauthenticated).
-  const interceptors: Interceptor[] = options.authentication
-    ? [
-        observeInterceptor(options.logger, options.metrics),
-        options.authentication,
-        errorMappingInterceptor(options.logger),
-      ]
-    : [
-        identityInterceptor(options.identity ?? peerIdentity),
-        observeInterceptor(options.logger, options.metrics),
-        errorMappingInterceptor(options.logger),
-      ];
+  // Observe first, so calls refused while identifying the caller are logged and counted (Unauthenticated too);
+  // without authentication the caller is identified by its address.
+  const identify = options.authentication ?? identityInterceptor(options.identity ?? peerIdentity);
+  const interceptors: Interceptor[] = [
+    observeInterceptor(options.logger, options.metrics),
+    identify,
+    errorMappingInterceptor(options.logger),
+  ];
   server.addService(sqlServiceDefinition, createSqlServiceImplementation(options.deps, interceptors, options.metrics));
 
   const health = new HealthImplementation({ "": "NOT_SERVING", [SERVICE]: "NOT_SERVING" });

@@ -2,7 +2,7 @@
 // client cancel or deadline), runs the interceptor chain, and sends results or errors with status details.
 import { once } from "node:events";
 import type { PeerCertificate } from "node:tls";
-import { Metadata, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, status } from "@grpc/grpc-js";
+import { type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, status } from "@grpc/grpc-js";
 import { ApiError } from "../service/api-error.js";
 import { type CallContext, type Interceptor, runChain } from "./call-context.js";
 import { toServiceError } from "./status-details.js";
@@ -131,5 +131,3 @@ export function serverStream<Req, Res>(
       .finally(dispose);
   };
 }
-
-export { Metadata };
