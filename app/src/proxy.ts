@@ -52,45 +52,67 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // Before anything opens: API keys kept in a secret are part of the configuration.
   const auth = config.auth ? await withApiKeysFromSecret(config.auth, Object.keys(config.roles), env) : undefined;
   const metrics = new Metrics();
-  // Built first: an unreadable enforce-mode allow-list stops the start before any port opens.
-  const ownGuard = options.guard ? undefined : createStatementGuard({ config, logger, metrics });
-  const guard = options.guard ?? (ownGuard as StatementGuard);
-  // TLS first: unreadable certificates stop the start before any database connection is opened.
-  const tls = config.server.tls
-    ? await createServerTls(config.server.tls, { logger: logger.child({ component: "tls" }), env })
-    : undefined;
-  const closeEarly = async () => {
-    tls?.close();
-    await ownGuard?.close().catch(() => undefined);
+  // What start-up has opened so far, undone in reverse order if a later step fails.
+  const undo: Array<() => unknown> = [];
+  const unwind = async () => {
+    for (const step of undo.reverse())
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
   };
-  const databases = await DatabaseRegistry.create(config.databases, {
-    logger,
-    credentialsFor: (_name: string, db: DatabaseConfig): CredentialSource => credentialSourceFor(db, env),
-    createDriver: (name, db, deps): Promise<Driver> => createDriver(name, db, deps),
-    createPool: (name, db, driver, observer) =>
-      new ConnectionPool({
-        database: name,
-        config: db.pool,
-        connect: () => driver.connect(),
-        logger: logger.child({ database: name }),
-        ...(observer ? { observer } : {}),
-      }),
-    observerFor: (name) => metrics.poolObserver(name),
-  }).catch(async (error: unknown) => {
-    await closeEarly();
-    throw error;
-  });
-  for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
+  const started = async <T>(open: () => T | Promise<T>, close?: (opened: T) => unknown): Promise<T> => {
+    try {
+      const opened = await open();
+      if (close) undo.push(() => close(opened));
+      return opened;
+    } catch (error) {
+      await unwind();
+      throw error;
+    }
+  };
+  // Guard, audit and TLS first: an unreadable allow-list, audit file or certificate stops the start before any
+  // database connection or port is opened.
+  const ownGuard = options.guard
+    ? undefined
+    : await started(
+        () => createStatementGuard({ config, logger, metrics }),
+        (g) => g.close(),
+      );
+  const guard = options.guard ?? (ownGuard as StatementGuard);
   // An audit sink passed in belongs to the caller; one built from the configuration is closed on stop.
-  let ownAudit: AuditSink | undefined;
-  try {
-    ownAudit = options.audit ? undefined : createAuditSink(config.audit, { logger, registry: metrics.registry });
-  } catch (error) {
-    await databases.close(0);
-    await closeEarly();
-    throw error;
-  }
+  const ownAudit = options.audit
+    ? undefined
+    : await started(
+        () => createAuditSink(config.audit, { logger, registry: metrics.registry }),
+        (a) => a.close(),
+      );
   const audit = options.audit ?? (ownAudit as AuditSink);
+  const tlsConfig = config.server.tls;
+  const tls = tlsConfig
+    ? await started(
+        () => createServerTls(tlsConfig, { logger: logger.child({ component: "tls" }), env }),
+        (t) => t.close(),
+      )
+    : undefined;
+  const databases = await started(
+    () =>
+      DatabaseRegistry.create(config.databases, {
+        logger,
+        credentialsFor: (_name: string, db: DatabaseConfig): CredentialSource => credentialSourceFor(db, env),
+        createDriver: (name, db, deps): Promise<Driver> => createDriver(name, db, deps),
+        createPool: (name, db, driver, observer) =>
+          new ConnectionPool({
+            database: name,
+            config: db.pool,
+            connect: () => driver.connect(),
+            logger: logger.child({ database: name }),
+            ...(observer ? { observer } : {}),
+          }),
+        observerFor: (name) => metrics.poolObserver(name),
+      }),
+    (d) => d.close(0),
+  );
+  for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
 
   const sessions = new SessionRegistry({
     config: config.sessions,
@@ -148,21 +170,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     isDraining: () => draining,
   });
 
-  let grpcPort: number;
-  let httpPort: number;
-  try {
-    grpcPort = await bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials);
-    httpPort = await listenHttp(http, config.server.host, config.server.httpPort);
-  } catch (error) {
-    stopHealthLoop();
-    tls?.close();
-    server.forceShutdown();
-    http.close();
-    await databases.close(0);
-    await ownAudit?.close();
-    await ownGuard?.close().catch(() => undefined);
-    throw error;
-  }
+  undo.push(
+    stopHealthLoop,
+    () => server.forceShutdown(),
+    () => http.close(),
+  );
+  const grpcPort = await started(() => bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials));
+  const httpPort = await started(() => listenHttp(http, config.server.host, config.server.httpPort));
   logger.info(
     {
       host: config.server.host,
