@@ -37,7 +37,12 @@ program
     const { config, source } = await load(options.config);
     const logger = createLogger(config.logging.level);
     logger.info({ source }, "configuration loaded");
-    const proxy = await startProxy({ config, logger });
+    const proxy = await startProxy({ config, logger }).catch((error: unknown) => {
+      // Port in use, unreadable certificate, unreachable secret: one clear line, exit 1, no stack trace.
+      logger.fatal({ err: error }, "cannot start");
+      process.stderr.write(`cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    });
     let signals = 0;
     const shutdown = (signal: string) => {
       signals++;

@@ -90,6 +90,18 @@ describe("CLI", () => {
     expect(printed.stdout).toContain("grpcPort: 0");
   });
 
+  it("serve on a port already in use exits 1 with one clear line", () => {
+    const busy = join(dir, "busy.yaml");
+    writeFileSync(
+      busy,
+      `server:\n  grpcPort: ${grpcPort}\n  httpPort: 0\ndatabases:\n  demo:\n    driver: sqlite\n    path: ${join(dir, "busy.db")}\n    demo: true\n`,
+    );
+    const result = cli(["serve", "--config", busy]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^cannot start: .*EADDRINUSE/m);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it("refuses a non-loopback bind without TLS and authentication", () => {
     const result = cli(["check-config", "--config", join(dir, "proxy.yaml")], { PROXY__SERVER__HOST: "0.0.0.0" });
     expect(result.status).toBe(2);
