@@ -107,7 +107,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   // Health stays open for probes; reflection needs credentials like SqlService unless configured otherwise.
   addReflection(
     options.authentication && !options.anonymousReflection
-      ? (authenticatedServices(server, options.authentication) as Server)
+      ? authenticatedServices(server, options.authentication)
       : server,
   );
   return { server, health };

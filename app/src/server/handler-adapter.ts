@@ -62,7 +62,8 @@ function createContext(
   };
 }
 
-function peerCertificateOf(call: {
+/** The verified client certificate of an mTLS call, if any. */
+export function peerCertificateOf(call: {
   getAuthContext(): { sslPeerCertificate?: PeerCertificate };
 }): PeerCertificate | undefined {
   const certificate = call.getAuthContext().sslPeerCertificate;

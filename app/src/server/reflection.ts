@@ -114,7 +114,7 @@ function answer(index: DescriptorIndex, request: ReflectionRequest): Record<stri
 }
 
 /** Adds grpc.reflection.v1 and v1alpha (older grpcurl and ghz use v1alpha) to the server. */
-export function addReflection(server: Server): void {
+export function addReflection(server: Pick<Server, "addService">): void {
   const index = indexDescriptors(readFileSync(DESCRIPTORS));
   const require = createRequire(import.meta.url);
   const protoDir = join(dirname(require.resolve("@grpc/reflection/package.json")), "build", "proto");

@@ -11,6 +11,7 @@ import {
 } from "@grpc/grpc-js";
 import { ApiError } from "../../service/api-error.js";
 import type { CallContext, Interceptor } from "../call-context.js";
+import { peerCertificateOf } from "../handler-adapter.js";
 import { toServiceError } from "../status-details.js";
 
 type ServerLike = Pick<Server, "addService">;
@@ -47,7 +48,6 @@ function serviceNameOf(service: ServiceDefinition): string {
 }
 
 function contextOf(service: string, method: string, call: ServerDuplexStream<unknown, unknown>): CallContext {
-  const certificate = call.getAuthContext().sslPeerCertificate;
   return {
     service,
     method,
@@ -55,7 +55,7 @@ function contextOf(service: string, method: string, call: ServerDuplexStream<unk
     type: "server_stream",
     peer: call.getPeer(),
     metadata: call.metadata,
-    peerCertificate: certificate && Object.keys(certificate).length > 0 ? certificate : undefined,
+    peerCertificate: peerCertificateOf(call),
     signal: new AbortController().signal,
     deadline: undefined,
     identity: { id: "anonymous", method: "peer", roles: [] },
