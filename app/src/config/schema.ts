@@ -95,6 +95,14 @@ export const SqliteDatabase = z.strictObject({
     ),
   demo: z.boolean().default(false).describe("Create and fill the demo schema on first run"),
   readOnly: z.boolean().default(false).describe("Open the file read-only; writes fail with PERMISSION_DENIED"),
+  maxAbandonedStatements: z
+    .number()
+    .int()
+    .min(0)
+    .default(4)
+    .describe(
+      "Statements given up on at their deadline that still run inside SQLite (node:sqlite cannot interrupt a step); beyond this, new connections fail with RESOURCE_EXHAUSTED until they finish",
+    ),
   ...common,
 });
 
