@@ -20,6 +20,13 @@ function deadlineOf(call: { getDeadline(): Date | number }): number | undefined 
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/** Timer and clock granularity between grpc-js's deadline timer and the deadline it reports. */
+const DEADLINE_SLACK_MS = 10;
+
+function deadlineExceeded(): ApiError {
+  return new ApiError(status.DEADLINE_EXCEEDED, "client deadline exceeded", { reason: "DEADLINE_EXCEEDED" });
+}
+
 function createContext(
   service: string,
   method: string,
@@ -27,18 +34,18 @@ function createContext(
   call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
 ): { ctx: CallContext; dispose: () => void } {
   const controller = new AbortController();
-  const onCancelled = () => controller.abort(new ApiError(status.CANCELLED, "call cancelled", { reason: "CANCELLED" }));
-  call.on("cancelled", onCancelled);
   const deadline = deadlineOf(call);
+  // grpc-js answers DEADLINE_EXCEEDED itself at the deadline and then reports the call cancelled.
+  const onCancelled = () =>
+    controller.abort(
+      deadline !== undefined && Date.now() >= deadline - DEADLINE_SLACK_MS
+        ? deadlineExceeded()
+        : new ApiError(status.CANCELLED, "call cancelled", { reason: "CANCELLED" }),
+    );
+  call.on("cancelled", onCancelled);
   let timer: NodeJS.Timeout | undefined;
   if (deadline !== undefined) {
-    timer = setTimeout(
-      () =>
-        controller.abort(
-          new ApiError(status.DEADLINE_EXCEEDED, "client deadline exceeded", { reason: "DEADLINE_EXCEEDED" }),
-        ),
-      Math.max(0, deadline - Date.now()),
-    );
+    timer = setTimeout(() => controller.abort(deadlineExceeded()), Math.max(0, deadline - Date.now()));
     timer.unref();
   }
   const ctx: CallContext = {

@@ -1,8 +1,10 @@
 // Runs one statement under the guard and the audit trail: the guard may refuse it, and every statement leaves
 // one audit record with its outcome, refused ones included (never its parameters).
 
+import { status as grpcStatus } from "@grpc/grpc-js";
 import type { StatementDecision } from "../security/statement-guard.js";
 import type { CallContext } from "../server/call-context.js";
+import { seenByClient } from "../server/call-outcome.js";
 import { codeName } from "../server/interceptors/observe.js";
 import { classify } from "../sql/classifier.js";
 import { fingerprint, idOfFingerprint } from "../sql/fingerprint.js";
@@ -55,6 +57,7 @@ export async function runAudited<T>(
   try {
     const outcome = await run();
     rows = outcome.rows;
+    status = codeName(seenByClient(ctx, grpcStatus.OK));
     return outcome.value;
   } catch (error) {
     status = statusOf(error, ctx, target);
@@ -67,7 +70,7 @@ export async function runAudited<T>(
 }
 
 function statusOf(error: unknown, ctx: CallContext, target: Target): string {
-  return ctx.signal.aborted ? "Canceled" : codeName(toApiError(error, target.database.name).code);
+  return codeName(seenByClient(ctx, toApiError(error, target.database.name).code));
 }
 
 function recordAudit(

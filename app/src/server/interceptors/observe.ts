@@ -5,6 +5,7 @@ import type { Logger } from "../../observability/logger.js";
 import type { Metrics } from "../../observability/metrics.js";
 import { ApiError } from "../../service/api-error.js";
 import type { Interceptor } from "../call-context.js";
+import { seenByClient } from "../call-outcome.js";
 
 const CODE_NAMES = Object.fromEntries(
   Object.entries(status)
@@ -35,7 +36,7 @@ export function observeInterceptor(logger: Logger, metrics: Metrics): Intercepto
     let reason: string | undefined;
     try {
       await next();
-      if (ctx.signal.aborted) code = status.CANCELLED;
+      code = seenByClient(ctx, status.OK);
     } catch (error) {
       code = error instanceof ApiError ? error.code : status.UNKNOWN;
       reason = error instanceof ApiError ? error.reason : undefined;
