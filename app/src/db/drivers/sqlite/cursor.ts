@@ -3,9 +3,11 @@
 // previous one is being sent, so the worker's stepping and the main thread's encoding overlap.
 import type { SQLOutputValue } from "node:sqlite";
 import type { Cursor } from "../../driver.js";
+import { DbError } from "../../errors.js";
 import type { ColumnInfo, PortableType, Row } from "../../values.js";
 import type { FetchReply, OpenCursorReply } from "./protocol.js";
 import { fromSqliteValue } from "./values.js";
+import { CANCELLED_MESSAGE } from "./worker-client.js";
 
 export function mapRows(raw: SQLOutputValue[][], columns: ColumnInfo[]): Row[] {
   const types: PortableType[] = columns.map((c) => c.type);
@@ -40,6 +42,10 @@ export class SqliteWorkerCursor implements Cursor {
 
   async next(maxRows: number): Promise<Row[]> {
     if (this.closed) return [];
+    if (this.signal?.aborted) {
+      await this.close();
+      throw new DbError("timeout", CANCELLED_MESSAGE);
+    }
     const raw = this.take(maxRows);
     try {
       while (raw.length < maxRows && !this.done) {
