@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 
 /** Rows stepped one by one: a terminated worker stops between two of them. */
-const MANY_ROWS = "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 5000000000) SELECT n FROM s";
+const MANY_ROWS =
+  "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 5000000000) SELECT n FROM s";
 /** One SQLite step of a second or more: nothing returns to JavaScript until the count is done. */
 const ONE_LONG_STEP = (n = 10_000_000) =>
   `SELECT count(*) FROM (WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${n}) SELECT n FROM s)`;
