@@ -5,6 +5,7 @@ import { credentialSourceFor } from "./config/secrets.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
 import { createDriver } from "./db/drivers/index.js";
+import { registerSqliteThreadMetrics } from "./db/drivers/sqlite/thread-metrics.js";
 import { ConnectionPool } from "./db/pool.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
@@ -52,6 +53,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // Before anything opens: API keys kept in a secret are part of the configuration.
   const auth = config.auth ? await withApiKeysFromSecret(config.auth, Object.keys(config.roles), env) : undefined;
   const metrics = new Metrics();
+  registerSqliteThreadMetrics(metrics.registry);
   // What start-up has opened so far, undone in reverse order if a later step fails.
   const undo: Array<() => unknown> = [];
   const unwind = async () => {

@@ -2,7 +2,7 @@
 // interrupt a statement, so the worker thread is terminated (between rows it stops at once; inside one long
 // SQLite step it runs on until the step returns). Either way nothing it did is committed, and what was
 // committed before stays.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -38,6 +38,15 @@ function config(path: string, overrides: Partial<SqliteDatabaseConfig> = {}): Sq
 
 async function waitForAbandonedThreads(): Promise<void> {
   await vi.waitFor(() => expect(abandonedThreads.count()).toBe(0), { timeout: 120_000, interval: 100 });
+}
+
+/** The nice value of each thread of this process (Linux /proc). */
+function threadNiceValues(): number[] {
+  return readdirSync("/proc/self/task").map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    // Fields after "(comm) ": state is field 3, nice is field 19.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  });
 }
 
 function abortAfter(ms: number): AbortSignal {
@@ -96,6 +105,8 @@ describe("an abandoned SQLite statement", () => {
     const answeredMs = performance.now() - started;
     // The thread is still inside that step; when it returns, the worker rolls back instead of committing.
     const stillRunning = abandonedThreads.count(path);
+    // Meanwhile it runs at the lowest priority (Linux), behind the calls still being served.
+    if (stillRunning === 1 && existsSync("/proc/thread-self")) expect(threadNiceValues()).toContain(19);
     await waitForAbandonedThreads();
     console.log(
       `auto-commit write abandoned: answered after ${answeredMs.toFixed(0)} ms; its thread was still running: ${stillRunning === 1}; it exited ${(performance.now() - started).toFixed(0)} ms after the start`,

@@ -98,6 +98,9 @@ describe("an abandoned SQLite statement", () => {
       (v) => v.labels.grpc_method === "Execute" && v.labels.grpc_code === "DeadlineExceeded",
     );
     expect(deadlineExceeded?.value).toBe(1);
+    const text = await t.proxy.metrics.registry.metrics();
+    expect(text).toMatch(/^proxy_sqlite_abandoned_statements_total [1-9]/m);
+    expect(text).toMatch(/^proxy_sqlite_abandoned_threads \d+/m);
     const warning = logs.records().find((r) => String(r.msg).startsWith("SQLite statement abandoned"));
     expect(warning).toMatchObject({ next: "fresh worker" });
   });

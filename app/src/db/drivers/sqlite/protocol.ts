@@ -84,7 +84,13 @@ export type WorkerReply =
   | { id: number; ok: false; error: SerializedDbError; inTransaction: boolean };
 
 /** The first message of a worker: its database is open, or why it is not. */
-export type WorkerReady = { ready: true } | { ready: false; error: SerializedDbError };
+export type WorkerReady =
+  | {
+      ready: true;
+      /** The thread's Linux thread id, to lower its priority once it is given up on; undefined elsewhere. */
+      threadId: number | undefined;
+    }
+  | { ready: false; error: SerializedDbError };
 
 export interface SerializedDbError {
   kind: DbErrorKind;

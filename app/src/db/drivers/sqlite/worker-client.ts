@@ -2,6 +2,7 @@
 // the worker up when a caller's signal fires while the worker is busy for it. Giving up means: the request
 // rejects at once with DbError("timeout"), the shared `abandoned` flag is set (the worker never commits after
 // it) and the thread is terminated. The owner (SqliteConnection) decides what replaces it.
+import { getPriority, setPriority } from "node:os";
 import { Worker } from "node:worker_threads";
 import { DbError } from "../../errors.js";
 import { abandonedThreads } from "./abandoned-threads.js";
@@ -17,6 +18,9 @@ import {
 import { sqliteWorkerEntry } from "./worker-entry.js";
 
 export const CANCELLED_MESSAGE = "statement cancelled (timeout or client cancel)";
+
+/** The nice value of a thread given up on. */
+export const LOWEST_PRIORITY = 19;
 
 interface Pending {
   resolve(reply: { value: unknown; inTransaction: boolean }): void;
@@ -46,6 +50,7 @@ export class SqliteWorker {
   private ended: DbError | undefined;
   private closing = false;
   private owner: WorkerOwner | undefined;
+  private threadId: number | undefined;
   private readonly exited: Promise<void>;
 
   constructor(private readonly options: SqliteWorkerOptions) {
@@ -62,8 +67,10 @@ export class SqliteWorker {
     this.exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
     this.ready = new Promise<void>((resolve, reject) => {
       const onReady = (message: WorkerReady) => {
-        if (message.ready) resolve();
-        else reject(deserializeDbError(message.error));
+        if (message.ready) {
+          this.threadId = message.threadId;
+          resolve();
+        } else reject(deserializeDbError(message.error));
         this.worker.on("message", (reply: WorkerReply) => this.settle(reply));
       };
       this.worker.once("message", onReady);
@@ -156,8 +163,33 @@ export class SqliteWorker {
       false,
     );
     abandonedThreads.track(this.options.path, this.exited);
+    this.lowerPriority();
     void this.worker.terminate();
     this.owner?.onAbandoned();
+  }
+
+  /**
+   * A thread inside one long SQLite step runs on after terminate(); at the lowest priority it takes CPU only
+   * when nothing else wants it, so it does not slow down the calls still being served (Linux: a thread id is
+   * a valid target of setpriority).
+   */
+  private lowerPriority(): void {
+    if (this.threadId === undefined) return;
+    try {
+      setPriority(this.threadId, LOWEST_PRIORITY);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** The thread's nice value, or undefined where it cannot be read. */
+  priority(): number | undefined {
+    if (this.threadId === undefined) return undefined;
+    try {
+      return getPriority(this.threadId);
+    } catch {
+      return undefined;
+    }
   }
 
   private settle(reply: WorkerReply): void {

@@ -1,6 +1,7 @@
 // Entry point of a SQLite connection's worker thread: opens the database named in workerData, then answers
 // the main thread's requests one at a time (protocol.ts). Result rows are posted with their BLOB buffers
 // transferred, not copied.
+import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { mapSqliteError } from "./errors.js";
 import {
@@ -21,10 +22,20 @@ if (!port) throw new Error("the SQLite worker runs in a worker thread");
 let database: WorkerDatabase | undefined;
 try {
   database = new WorkerDatabase(workerData as WorkerOpenOptions);
-  port.postMessage({ ready: true } satisfies WorkerReady);
+  port.postMessage({ ready: true, threadId: linuxThreadId() } satisfies WorkerReady);
 } catch (error) {
   port.postMessage({ ready: false, error: serializeDbError(mapSqliteError(error)) } satisfies WorkerReady);
   port.close();
+}
+
+/** /proc/thread-self names this thread on Linux ("<pid>/task/<tid>"); other systems have no such path. */
+function linuxThreadId(): number | undefined {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    return Number.isInteger(tid) && tid > 0 ? tid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function rowsOf(value: unknown): ExecuteReply["rows"] | undefined {
