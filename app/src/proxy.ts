@@ -20,7 +20,7 @@ import { credentialSourceFor } from "./secrets/resolve-secret.js";
 import { SessionRegistry } from "./sessions/registry.js";
 import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
 import { createHttpServer, listenHttp } from "./transport/http-server.js";
-import { createAuthenticationInterceptor } from "./transport/interceptors/authentication.js";
+import { createAuthentication } from "./transport/interceptors/authentication.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
 import { startReadinessLoop } from "./transport/readiness.js";
 import { createServerTls } from "./transport/tls/server-tls.js";
@@ -141,7 +141,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     ...(options.identity ? { identity: options.identity } : {}),
     ...(auth
       ? {
-          authentication: createAuthenticationInterceptor(
+          authentication: createAuthentication(
             createAuthenticators(auth, {
               mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(auth.mtls),
             }),
