@@ -1,11 +1,10 @@
 // Runs one statement under the guard and the audit trail: the guard may refuse it, and every statement leaves
 // one audit record with its outcome, refused ones included (never its parameters).
 
+import type { ParsedStatement } from "../core/parsed-statement.js";
 import type { StatementDecision } from "../security/statement-guard.js";
 import type { CallContext } from "../server/call-context.js";
 import { codeName } from "../server/interceptors/observe.js";
-import { classify } from "../sql/classifier.js";
-import { fingerprint, idOfFingerprint } from "../sql/fingerprint.js";
 import type { Target } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
 import type { ServiceDeps } from "./service-deps.js";
@@ -14,31 +13,28 @@ export async function guardStatement(
   deps: ServiceDeps,
   ctx: CallContext,
   target: Target,
-  sql: string,
+  statement: ParsedStatement,
 ): Promise<StatementDecision> {
   try {
     return await deps.guard.checkStatement({
       identity: ctx.identity,
       database: target.database.name,
-      sql,
+      sql: statement.sql,
+      statement,
       rpc: ctx.method,
       inTransaction: target.connection.inTransaction,
     });
   } catch (error) {
-    // A refusal is part of the trail: who tried what shape of statement where. fingerprint() replaces literals
-    // and never throws, even on unterminated text.
-    const text = fingerprint(sql);
-    const refused = { statementClass: classOf(sql), fingerprint: text, fingerprintId: idOfFingerprint(text) };
-    recordAudit(deps, ctx, target, refused, { rows: 0, durationMs: 0, status: statusOf(error, ctx, target) });
+    // A refusal is part of the trail: who tried what shape of statement where (the fingerprint holds no literal).
+    const { statementClass, fingerprint, fingerprintId } = statement;
+    recordAudit(
+      deps,
+      ctx,
+      target,
+      { statementClass, fingerprint, fingerprintId },
+      { rows: 0, durationMs: 0, status: statusOf(error, ctx, target) },
+    );
     throw error;
-  }
-}
-
-function classOf(sql: string): string {
-  try {
-    return classify(sql).statementClass;
-  } catch {
-    return "invalid";
   }
 }
 
@@ -74,7 +70,7 @@ function recordAudit(
   deps: ServiceDeps,
   ctx: CallContext,
   target: Target,
-  statement: StatementDecision,
+  statement: Pick<StatementDecision, "statementClass" | "fingerprint" | "fingerprintId">,
   outcome: { rows: number; durationMs: number; status: string },
 ): void {
   deps.audit.record({

@@ -16,7 +16,9 @@ function classified(tokens: readonly Token[]): ClassifiedStatement {
   const cause = c.selectIntoTemp
     ? "SELECT ... INTO creates a table"
     : dynamicSql
-      ? `${c.firstKeyword} runs SQL text the guard cannot see`
+      ? c.firstKeyword === "DO"
+        ? "anonymous code (DO)"
+        : "EXECUTE IMMEDIATE"
       : c.firstKeyword || c.statementClass;
   return {
     statementClass: c.statementClass,

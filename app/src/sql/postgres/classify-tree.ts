@@ -290,7 +290,7 @@ function statementEffects(kind: string, body: JsonObject, found: Findings): stri
     case "DoStmt":
     case "ExecuteStmt":
       found.dynamicSql = true;
-      found.add(classes, kind === "DoStmt" ? "DO runs code the guard cannot see" : "EXECUTE of a prepared statement");
+      found.add(classes, kind === "DoStmt" ? "anonymous code (DO)" : "EXECUTE of a statement prepared in SQL");
       return keyword;
     case "InsertStmt":
     case "UpdateStmt":

@@ -41,10 +41,25 @@ function classified(statement: unknown): ClassifiedStatement {
   };
 }
 
+/** libpg-query refuses an empty text; it holds no statement. */
+function emptyStatement(sql: string): ParsedStatement {
+  return {
+    dialect: "postgres",
+    sql,
+    driverSql: sql,
+    statements: [],
+    statementClass: "empty",
+    fingerprint: "",
+    fingerprintId: treeFingerprint("-- empty"),
+    placeholderCount: 0,
+  };
+}
+
 export const postgresDialect: SqlDialect = {
   name: "postgres",
   parse(sql: string): ParsedStatement {
     checkSqlText(sql);
+    if (sql.trim() === "") return emptyStatement(sql);
     let numbered: ReturnType<typeof numberPlaceholders> | undefined;
     let stmts: readonly { stmt?: unknown }[];
     try {
