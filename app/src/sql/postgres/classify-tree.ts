@@ -216,9 +216,12 @@ class Findings {
   private readonly seen = new Set<string>();
   dynamicSql = false;
   selectIntoTemp = false;
+  /** Inside the top statement: a nested read (VALUES of an INSERT, the query of a COPY) adds nothing. */
+  nested = false;
 
   add(classes: readonly StatementClass[], cause: string): void {
     for (const statementClass of classes) {
+      if (statementClass === "read" && this.nested) continue;
       const key = `${statementClass}\u0000${cause}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);
@@ -352,6 +355,7 @@ export function classifyTree(statement: unknown): TreeClassification {
       }
       if (!isObject(child)) continue;
       if (key.endsWith("Stmt")) {
+        found.nested = !top;
         const keyword = planOnly ? "" : statementEffects(key, child, found);
         if (top) firstKeyword = keyword;
         top = false;
