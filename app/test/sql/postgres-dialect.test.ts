@@ -37,7 +37,10 @@ const CASES: [sql: string, classes: string[], dynamicSql?: boolean][] = [
   ["DELETE FROM t", ["write"]],
   ["MERGE INTO t USING u ON t.a = u.a WHEN MATCHED THEN DELETE", ["write"]],
   ["WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d", ["read+write"]],
-  ["WITH a AS (SELECT 1), b AS (WITH c AS (UPDATE t SET x = 1 RETURNING 1) SELECT * FROM c) SELECT * FROM b", ["read+write"]],
+  [
+    "WITH a AS (SELECT 1), b AS (WITH c AS (UPDATE t SET x = 1 RETURNING 1) SELECT * FROM c) SELECT * FROM b",
+    ["read+write"],
+  ],
   ["EXPLAIN ANALYZE DELETE FROM t", ["read+write"]],
   ["EXPLAIN (ANALYZE, BUFFERS) INSERT INTO t VALUES (1)", ["read+write"]],
   ["EXPLAIN (ANALYZE 1) DELETE FROM t", ["read+write"]],
@@ -80,6 +83,8 @@ const CASES: [sql: string, classes: string[], dynamicSql?: boolean][] = [
   ["COPY t FROM PROGRAM 'id'", ["admin"]],
   ["COPY t TO '/tmp/t.csv'", ["admin"]],
   ["COPY t FROM '/etc/passwd'", ["admin"]],
+  ["COPY t FROM ''", ["admin"]], // the JSON tree drops empty strings: only a STDIN keyword makes it the stream
+  ["COPY t TO $$$$", ["admin"]],
   ["SELECT pg_read_file('/etc/passwd')", ["admin+read"]],
   ["SELECT PG_READ_FILE('/etc/passwd')", ["admin+read"]],
   ['SELECT "pg_catalog"."pg_read_file"(\'/etc/passwd\')', ["admin+read"]],

@@ -230,10 +230,16 @@ class Findings {
   }
 }
 
-function copyEffects(copy: JsonObject, found: Findings): void {
+/**
+ * libpg-query's JSON leaves out empty strings, so `COPY t FROM ''` (a server file, however unlikely) and
+ * `COPY t FROM STDIN` both arrive without a filename: only a STDIN/STDOUT keyword in the statement's own tokens
+ * makes it the client's stream.
+ */
+function copyEffects(copy: JsonObject, found: Findings, keywords: ReadonlySet<string>): void {
+  const stdio = keywords.has(copy.is_from === true ? "stdin" : "stdout");
   if (copy.is_program === true) {
     found.add(ADMIN, "COPY ... PROGRAM runs a shell command on the database server");
-  } else if (typeof copy.filename === "string") {
+  } else if (typeof copy.filename === "string" || !stdio) {
     found.add(ADMIN, "COPY to or from a file of the database server");
   } else if (copy.is_from === true) {
     found.add(WRITE, "COPY ... FROM");
@@ -274,7 +280,7 @@ function targetsSettings(statement: JsonObject): boolean {
 }
 
 /** Effects of one statement node; returns its keyword. */
-function statementEffects(kind: string, body: JsonObject, found: Findings): string {
+function statementEffects(kind: string, body: JsonObject, found: Findings, keywords: ReadonlySet<string>): string {
   const known = STATEMENTS[kind];
   if (!known) {
     found.add(ADMIN, "a statement kind the guard does not know");
@@ -283,7 +289,7 @@ function statementEffects(kind: string, body: JsonObject, found: Findings): stri
   const [classes, keyword] = known;
   switch (kind) {
     case "CopyStmt":
-      copyEffects(body, found);
+      copyEffects(body, found, keywords);
       return keyword;
     case "VariableSetStmt":
       setEffects(body, found);
@@ -315,10 +321,11 @@ function nameEffects(name: unknown, found: Findings): void {
 }
 
 /**
- * The classification of one statement node (`{ "SelectStmt": {...} }`, a RawStmt's `stmt`). Iterative, so a
- * deeply nested tree cannot overflow the stack.
+ * The classification of one statement node (`{ "SelectStmt": {...} }`, a RawStmt's `stmt`). `keywords` are the
+ * lower-cased keyword tokens of the statement's text (the scanner's). Iterative, so a deeply nested tree cannot
+ * overflow the stack.
  */
-export function classifyTree(statement: unknown): TreeClassification {
+export function classifyTree(statement: unknown, keywords: ReadonlySet<string> = new Set()): TreeClassification {
   const found = new Findings();
   let firstKeyword = "";
   let returnsRows = false;
@@ -356,7 +363,7 @@ export function classifyTree(statement: unknown): TreeClassification {
       if (!isObject(child)) continue;
       if (key.endsWith("Stmt")) {
         found.nested = !top;
-        const keyword = planOnly ? "" : statementEffects(key, child, found);
+        const keyword = planOnly ? "" : statementEffects(key, child, found, keywords);
         if (top) firstKeyword = keyword;
         top = false;
         if (key === "ExplainStmt") {

@@ -4,6 +4,8 @@
 //      SqlSyntaxError (INVALID_ARGUMENT), so it never reaches the database;
 //   3. each statement of the tree is classified from the whole tree (classify-tree.ts);
 //   4. the fingerprint id is libpg_query's tree fingerprint, the readable form comes from the scanner's tokens.
+
+import type { ScanToken } from "libpg-query";
 import {
   type ClassifiedStatement,
   classesOf,
@@ -27,8 +29,8 @@ function charOffset(sql: string, byteOffset: number): number {
   return Buffer.from(sql, "utf8").subarray(0, byteOffset).toString("utf8").length;
 }
 
-function classified(statement: unknown): ClassifiedStatement {
-  const tree = classifyTree(statement);
+function classified(statement: unknown, keywords: ReadonlySet<string>): ClassifiedStatement {
+  const tree = classifyTree(statement, keywords);
   const classes = classesOf(tree.effects);
   return {
     statementClass: highestClass(classes),
@@ -55,13 +57,24 @@ function emptyStatement(sql: string): ParsedStatement {
   };
 }
 
+/** The lower-cased keywords among the tokens of one statement (its byte range; stmt_len 0 = to the end). */
+function keywordsOf(tokens: readonly ScanToken[], raw: { stmt_location?: number; stmt_len?: number }): Set<string> {
+  const start = raw.stmt_location ?? 0;
+  const end = raw.stmt_len ? start + raw.stmt_len : Number.POSITIVE_INFINITY;
+  const keywords = new Set<string>();
+  for (const token of tokens) {
+    if (token.start >= start && token.end <= end && token.keywordKind !== 0) keywords.add(token.text.toLowerCase());
+  }
+  return keywords;
+}
+
 export const postgresDialect: SqlDialect = {
   name: "postgres",
   parse(sql: string): ParsedStatement {
     checkSqlText(sql);
     if (sql.trim() === "") return emptyStatement(sql);
     let numbered: ReturnType<typeof numberPlaceholders> | undefined;
-    let stmts: readonly { stmt?: unknown }[];
+    let stmts: readonly { stmt?: unknown; stmt_location?: number; stmt_len?: number }[];
     try {
       numbered = numberPlaceholders(sql);
       stmts = parseTree(numbered.sql).stmts ?? [];
@@ -73,7 +86,7 @@ export const postgresDialect: SqlDialect = {
       }
       throw error;
     }
-    const statements = stmts.map((raw) => classified(raw.stmt));
+    const statements = stmts.map((raw) => classified(raw.stmt, keywordsOf(numbered.tokens, raw)));
     return {
       dialect: "postgres",
       sql,
