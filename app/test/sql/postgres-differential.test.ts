@@ -14,9 +14,8 @@ import { createStatementGuard } from "../../src/security/policy-guard.js";
 import { ApiError } from "../../src/service/api-error.js";
 import { postgresDialect } from "../../src/sql/postgres/dialect.js";
 import { loadPostgresParser, parseTree } from "../../src/sql/postgres/parser.js";
-import { hostileStatements } from "../support/hostile-postgres.js";
+import { HOSTILE_SEED as DIFFERENTIAL_SEED, hostileStatements } from "../support/hostile-postgres.js";
 
-export const DIFFERENTIAL_SEED = 20_260_901;
 const RUNS = 4000;
 
 /** The parse tree of the text the driver sends, without positions (which differ with spacing). */

@@ -7,6 +7,9 @@
 // unicode spaces and homoglyphs). `expected` is the classes each statement needs, declared with the template.
 import fc from "fast-check";
 
+/** One seed for every run, so a failure is reproducible (fast-check prints the path to replay it). */
+export const HOSTILE_SEED = 20_260_901;
+
 export interface HostileCase {
   sql: string;
   plain: string;
