@@ -8,10 +8,10 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PolicyConfig } from "../../src/config/security-schema.js";
+import { ApiError } from "../../src/core/api-error.js";
 import type { ParsedStatement } from "../../src/core/parsed-statement.js";
 import { createLogger } from "../../src/observability/logger.js";
-import { createStatementGuard } from "../../src/security/policy-guard.js";
-import { ApiError } from "../../src/service/api-error.js";
+import { createStatementGuard } from "../../src/policy/policy-guard.js";
 import { postgresDialect } from "../../src/sql/postgres/dialect.js";
 import { loadPostgresParser, parseTree } from "../../src/sql/postgres/parser.js";
 import { HOSTILE_SEED as DIFFERENTIAL_SEED, hostileStatements } from "../support/hostile-postgres.js";

@@ -9,9 +9,9 @@ import type { ProxyConfig } from "../../src/config/schema.js";
 import { createDemoDatabase } from "../../src/db/demo/index.js";
 import type { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
+import type { StatementGuard } from "../../src/policy/statement-guard.js";
 import { type RunningProxy, startProxy } from "../../src/proxy.js";
-import type { StatementGuard } from "../../src/security/statement-guard.js";
-import type { IdentityResolver } from "../../src/server/interceptors/identity.js";
+import type { IdentityResolver } from "../../src/transport/interceptors/identity.js";
 import { newClient } from "./grpc-client.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
 
