@@ -9,6 +9,8 @@
 // open transaction, prepared statements, an in-memory database) or too many given-up threads are still
 // running: then it reports itself broken and the pool or the session replaces it.
 import type { Logger } from "pino";
+import type { ParsedStatement, StatementClass } from "../../../core/parsed-statement.js";
+import { dialectFor } from "../../../sql/dialects.js";
 import type {
   Connection,
   Cursor,
@@ -16,6 +18,7 @@ import type {
   ExecResult,
   IsolationLevel,
   PreparedStatement,
+  PrepareOptions,
   StatementRef,
   TableDescription,
   TableFilter,
@@ -49,9 +52,31 @@ export interface SqliteConnectionOptions {
 
 const CLOSE_TIMEOUT_MS = 2000;
 
-// The caller's allowed statement classes for the worker's per-statement authorizer (worker-authorizer.ts).
-// Nothing passes them through ExecOptions yet, so no per-caller restriction is applied in SQLite itself.
-const CALLER_CLASSES: AllowedClasses = undefined;
+/** The caller's grant classes, as the worker's authorizer takes them (authorizer.ts, the second wall). */
+function allowedOf(permits: ReadonlySet<StatementClass> | undefined): AllowedClasses {
+  return permits ? [...permits] : undefined;
+}
+
+/** Placeholders of a single statement. SQLite would silently ignore everything after the first one. */
+function placeholderCount(statement: { sql: string; parsed?: ParsedStatement | undefined }): number {
+  try {
+    const parsed = statement.parsed ?? dialectFor("sqlite").parse(statement.sql);
+    if (parsed.statements.length > 1) {
+      throw new DbError("invalid_statement", "one statement per request: the SQL text holds several");
+    }
+    return parsed.placeholderCount;
+  } catch (error) {
+    if (error instanceof DbError) throw error;
+    throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+function checkParameterCount(expected: number, actual: number): void {
+  // SQLite itself would bind NULL to missing parameters without complaint.
+  if (expected !== actual) {
+    throw new DbError("invalid_statement", `statement has ${expected} parameter(s), ${actual} given`);
+  }
+}
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export class SqliteConnection implements Connection {
@@ -103,7 +128,7 @@ export class SqliteConnection implements Connection {
   async execute(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<ExecResult> {
     const reply = await this.call(
       "execute",
-      { ...this.target(statement, params), maxRows: options.maxRows, allowed: CALLER_CLASSES },
+      { ...this.target(statement, params), maxRows: options.maxRows, allowed: allowedOf(options.permits) },
       options.signal,
     );
     return {
@@ -117,7 +142,7 @@ export class SqliteConnection implements Connection {
   async openCursor(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<Cursor> {
     const reply = await this.call(
       "openCursor",
-      { ...this.target(statement, params), firstBatch: FIRST_BATCH_ROWS, allowed: CALLER_CLASSES },
+      { ...this.target(statement, params), firstBatch: FIRST_BATCH_ROWS, allowed: allowedOf(options.permits) },
       options.signal,
     );
     return new SqliteWorkerCursor(reply, options.signal, {
@@ -128,8 +153,9 @@ export class SqliteConnection implements Connection {
     });
   }
 
-  async prepare(sql: string): Promise<PreparedStatement> {
-    const { id, parameterCount } = await this.call("prepare", { sql, allowed: CALLER_CLASSES });
+  async prepare(sql: string, options: PrepareOptions = {}): Promise<PreparedStatement> {
+    const parameterCount = placeholderCount({ sql, parsed: options.parsed });
+    const { id } = await this.call("prepare", { sql, allowed: allowedOf(options.permits) });
     this.prepared.add(id);
     return { id, sql, parameterCount };
   }
@@ -181,9 +207,12 @@ export class SqliteConnection implements Connection {
           `prepared statement ${statement.prepared.id} is not open on this connection`,
         );
       }
+      checkParameterCount(statement.prepared.parameterCount, params.length);
       return { statement: { preparedId: statement.prepared.id }, params: params.map(toSqliteParam) };
     }
-    return { statement: { sql: statement.sql }, params: params.map(toSqliteParam) };
+    const placeholders = placeholderCount(statement);
+    checkParameterCount(placeholders, params.length);
+    return { statement: { sql: statement.sql, placeholders }, params: params.map(toSqliteParam) };
   }
 
   private async call<K extends Operation>(

@@ -2,6 +2,7 @@
 // Everything here crosses postMessage, so it is plain data: no classes, no functions. Errors travel as
 // SerializedDbError and become DbError again on the main thread.
 import type { SQLInputValue, SQLOutputValue } from "node:sqlite";
+import type { StatementClass } from "../../../core/parsed-statement.js";
 import type { IsolationLevel, TableDescription, TableFilter, TableInfo } from "../../driver.js";
 import { DbError, type DbErrorKind } from "../../errors.js";
 import type { ColumnInfo } from "../../values.js";
@@ -16,14 +17,14 @@ export interface WorkerOpenOptions {
   abandoned: SharedArrayBuffer;
 }
 
-/** SQL text, or a statement this connection prepared earlier. */
-export type StatementTarget = { sql: string } | { preparedId: string };
+/** SQL text with its placeholder count (from the main thread's one parse), or a statement prepared earlier. */
+export type StatementTarget = { sql: string; placeholders: number } | { preparedId: string };
 
 /**
- * The statement classes the caller may run, for a per-statement authorizer in the worker (SQLite's
- * setAuthorizer, as a second wall behind the policy guard). Absent: no per-caller restriction.
+ * The grant classes the caller may run (ExecOptions.permits), enforced in the worker by SQLite's authorizer
+ * (authorizer.ts) as a second wall behind the policy guard. Absent: the proxy's own statements, not limited.
  */
-export type AllowedClasses = readonly string[] | undefined;
+export type AllowedClasses = readonly StatementClass[] | undefined;
 
 export interface ExecuteReply {
   columns: ColumnInfo[];
@@ -63,7 +64,7 @@ export interface Operations {
   };
   fetch: { args: { cursorId: number; maxRows: number }; reply: FetchReply };
   closeCursor: { args: { cursorId: number }; reply: null };
-  prepare: { args: { sql: string; allowed: AllowedClasses }; reply: { id: string; parameterCount: number } };
+  prepare: { args: { sql: string; allowed: AllowedClasses }; reply: { id: string } };
   closePrepared: { args: { statementId: string }; reply: null };
   begin: { args: { isolation: IsolationLevel; readOnly: boolean }; reply: null };
   commit: { args: Record<string, never>; reply: null };

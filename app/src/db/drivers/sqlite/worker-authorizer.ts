@@ -1,22 +1,11 @@
-// The one SQLite authorizer of a worker's connection (SQLite allows one per connection). SQLite calls it
-// while it prepares a statement, once per action (read a column, insert into a table, begin a transaction).
-// It does two jobs:
-// - it records whether the statement writes, so the worker can wrap an auto-commit write in a transaction
-//   it commits only if the main thread still wants the result (see worker-database.ts);
-// - it is the place for a per-statement check of the caller's allowed statement classes: the request carries
-//   them (protocol.ts AllowedClasses) and a ClassAuthorizer, when installed, answers each action.
-import { constants, type DatabaseSync } from "node:sqlite";
+// How the worker compiles a caller's statement. SQLite's authorizer is asked about every action while a
+// statement compiles; the worker listens to learn whether the statement writes, so it can wrap an auto-commit
+// write in a transaction it commits only if the main thread still wants the result (worker-database.ts). With
+// the caller's grant classes (ExecOptions.permits, sent along as protocol.ts AllowedClasses) the same compile
+// goes through authorizer.ts, the second wall that refuses what those classes do not cover.
+import { constants, type DatabaseSync, type StatementSync } from "node:sqlite";
+import { prepareAuthorized } from "./authorizer.js";
 import type { AllowedClasses } from "./protocol.js";
-
-/** Answers one action for a caller's allowed classes: SQLITE_OK, SQLITE_DENY (statement fails) or SQLITE_IGNORE. */
-export type ClassAuthorizer = (
-  allowed: readonly string[],
-  action: number,
-  arg1: string | null,
-  arg2: string | null,
-  dbName: string | null,
-  trigger: string | null,
-) => number;
 
 const WRITE_ACTIONS = new Set<number>([
   constants.SQLITE_INSERT,
@@ -61,42 +50,26 @@ export interface StatementShape {
   controls: boolean;
 }
 
-export class WorkerAuthorizer {
-  private allowed: AllowedClasses;
-  private shape: StatementShape = { writes: false, controls: false };
-  private readonly classAuthorizer: ClassAuthorizer | undefined;
-
-  // No parameter properties in the worker's modules: from the sources they run under Node's type stripping.
-  constructor(db: DatabaseSync, classAuthorizer?: ClassAuthorizer) {
-    this.classAuthorizer = classAuthorizer;
-    db.setAuthorizer((action, arg1, arg2, dbName, trigger) => this.authorize(action, arg1, arg2, dbName, trigger));
-  }
-
-  /** Prepares one statement under the caller's allowed classes and says what it does. */
-  prepare<T>(allowed: AllowedClasses, work: () => T): { value: T; shape: StatementShape } {
-    this.allowed = allowed;
-    this.shape = { writes: false, controls: false };
-    try {
-      const value = work();
-      return { value, shape: this.shape };
-    } finally {
-      // The worker's own statements (BEGIN, COMMIT, pragmas, metadata) are not the caller's.
-      this.allowed = undefined;
-    }
-  }
-
-  private authorize(
-    action: number,
-    arg1: string | null,
-    arg2: string | null,
-    dbName: string | null,
-    trigger: string | null,
-  ): number {
-    if (WRITE_ACTIONS.has(action)) this.shape.writes = true;
-    if (CONTROL_ACTIONS.has(action)) this.shape.controls = true;
-    if (this.allowed && this.classAuthorizer) {
-      return this.classAuthorizer(this.allowed, action, arg1, arg2, dbName, trigger);
-    }
+/** Compiles a caller's statement (under the caller's grant classes when given) and says what it does. */
+export function compileStatement(
+  db: DatabaseSync,
+  sql: string,
+  allowed: AllowedClasses,
+): { statement: StatementSync; shape: StatementShape } {
+  const shape: StatementShape = { writes: false, controls: false };
+  const observe = (action: number) => {
+    if (WRITE_ACTIONS.has(action)) shape.writes = true;
+    if (CONTROL_ACTIONS.has(action)) shape.controls = true;
+  };
+  if (allowed) return { statement: prepareAuthorized(db, sql, new Set(allowed), observe), shape };
+  db.setAuthorizer((action) => {
+    observe(action);
     return constants.SQLITE_OK;
+  });
+  try {
+    return { statement: db.prepare(sql), shape };
+  } finally {
+    // The worker's own statements (BEGIN, COMMIT, pragmas, metadata) compile unobserved.
+    db.setAuthorizer(null);
   }
 }

@@ -17,9 +17,6 @@
 //   (BEGIN IMMEDIATE), a read-only transaction sets PRAGMA query_only for its duration.
 import { randomUUID } from "node:crypto";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
-import { countPlaceholders } from "../../../sql/placeholders.js";
-import { splitStatements } from "../../../sql/statements.js";
-import { tokenize } from "../../../sql/tokenizer.js";
 import type { IsolationLevel } from "../../driver.js";
 import { DbError } from "../../errors.js";
 import type { ColumnInfo } from "../../values.js";
@@ -36,14 +33,13 @@ import type {
   WorkerRequest,
 } from "./protocol.js";
 import { columnInfo, portableTypeOfValue } from "./values.js";
-import { type ClassAuthorizer, type StatementShape, WorkerAuthorizer } from "./worker-authorizer.js";
+import { compileStatement, type StatementShape } from "./worker-authorizer.js";
 
 type RowIterator = Iterator<SQLOutputValue[]> & { return?(): IteratorResult<SQLOutputValue[]> };
 
 interface Prepared {
   statement: StatementSync;
   shape: StatementShape;
-  parameterCount: number;
 }
 
 /** Expression columns have no declared type: take it from the first row's values. */
@@ -69,7 +65,6 @@ function readRows(iterator: RowIterator, max: number): { rows: SQLOutputValue[][
 
 export class WorkerDatabase {
   private readonly db: DatabaseSync;
-  private readonly authorizer: WorkerAuthorizer;
   private readonly abandonedFlag: Int32Array;
   private readonly readOnly: boolean;
   private readonly prepared = new Map<string, Prepared>();
@@ -77,7 +72,7 @@ export class WorkerDatabase {
   private nextCursorId = 1;
   private readOnlyTransaction = false;
 
-  constructor(options: WorkerOpenOptions, classAuthorizer?: ClassAuthorizer) {
+  constructor(options: WorkerOpenOptions) {
     this.abandonedFlag = new Int32Array(options.abandoned);
     this.readOnly = options.readOnly;
     try {
@@ -89,7 +84,6 @@ export class WorkerDatabase {
     } catch (error) {
       throw mapSqliteError(error);
     }
-    this.authorizer = new WorkerAuthorizer(this.db, classAuthorizer);
   }
 
   get inTransaction(): boolean {
@@ -164,7 +158,7 @@ export class WorkerDatabase {
   }
 
   private execute(args: Operations["execute"]["args"]): ExecuteReply {
-    const { statement, shape } = this.statementFor(args.statement, args.params.length, args.allowed);
+    const { statement, shape } = this.statementFor(args.statement, args.allowed);
     const declared = statement.columns();
     return this.guardedWrite(shape, () => {
       if (declared.length === 0) {
@@ -195,7 +189,7 @@ export class WorkerDatabase {
   }
 
   private openCursor(args: Operations["openCursor"]["args"]): OpenCursorReply {
-    const { statement, shape } = this.statementFor(args.statement, args.params.length, args.allowed);
+    const { statement, shape } = this.statementFor(args.statement, args.allowed);
     const declared = statement.columns();
     const columnsOf = (first: SQLOutputValue[] | undefined) =>
       refineColumns(
@@ -281,32 +275,26 @@ export class WorkerDatabase {
     }
   }
 
-  private prepare(sql: string, allowed: AllowedClasses): { id: string; parameterCount: number } {
-    const parameterCount = placeholderCount(sql);
-    const { value: statement, shape } = this.authorizer.prepare(allowed, () => this.db.prepare(sql));
-    configure(statement);
+  private prepare(sql: string, allowed: AllowedClasses): { id: string } {
+    const prepared = compileStatement(this.db, sql, allowed);
+    configure(prepared.statement);
     const id = randomUUID();
-    this.prepared.set(id, { statement, shape, parameterCount });
-    return { id, parameterCount };
+    this.prepared.set(id, prepared);
+    return { id };
   }
 
-  private statementFor(
-    target: StatementTarget,
-    parameters: number,
-    allowed: AllowedClasses,
-  ): { statement: StatementSync; shape: StatementShape } {
+  /** The statement to run; the main thread has checked its placeholders against the parameters. */
+  private statementFor(target: StatementTarget, allowed: AllowedClasses): Prepared {
     if ("preparedId" in target) {
       const prepared = this.prepared.get(target.preparedId);
       if (!prepared) {
         throw new DbError("undefined_object", `prepared statement ${target.preparedId} is not open on this connection`);
       }
-      checkParameterCount(prepared.parameterCount, parameters);
       return prepared;
     }
-    checkParameterCount(placeholderCount(target.sql), parameters);
-    const { value: statement, shape } = this.authorizer.prepare(allowed, () => this.db.prepare(target.sql));
-    configure(statement);
-    return { statement, shape };
+    const compiled = compileStatement(this.db, target.sql, allowed);
+    configure(compiled.statement);
+    return compiled;
   }
 
   private mustGuard(shape: StatementShape): boolean {
@@ -368,24 +356,4 @@ export class WorkerDatabase {
 function configure(statement: StatementSync): void {
   statement.setReadBigInts(true); // integers beyond 2^53 stay exact
   statement.setReturnArrays(true); // duplicate column names keep their own values
-}
-
-/** Placeholders of a single statement. SQLite would silently ignore everything after the first one. */
-function placeholderCount(sql: string): number {
-  try {
-    if (splitStatements(tokenize(sql)).length > 1) {
-      throw new DbError("invalid_statement", "one statement per request: the SQL text holds several");
-    }
-    return countPlaceholders(sql);
-  } catch (error) {
-    if (error instanceof DbError) throw error;
-    throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });
-  }
-}
-
-function checkParameterCount(expected: number, actual: number): void {
-  // SQLite itself would bind NULL to missing parameters without complaint.
-  if (expected !== actual) {
-    throw new DbError("invalid_statement", `statement has ${expected} parameter(s), ${actual} given`);
-  }
 }
