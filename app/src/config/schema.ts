@@ -2,6 +2,7 @@
 // Schema (config.schema.json) and the README's configuration reference all derive from this file.
 import { z } from "zod";
 
+import { ConnectionsConfig, OverloadConfig, RateLimitsConfig } from "./limits-schema.js";
 import { SecretRef } from "./schema-secret.js";
 import { AuditConfig, AuthConfig, PolicyConfig, RoleConfig, TlsConfig } from "./security-schema.js";
 
@@ -188,6 +189,7 @@ export const ServerConfig = z.strictObject({
     .describe("Largest response message sent; bigger results fail with RESOURCE_EXHAUSTED"),
   readinessTimeoutMs: z.number().int().min(100).default(2000).describe("Bound for each database check in /readyz"),
   tls: TlsConfig.optional(),
+  connections: ConnectionsConfig.default(ConnectionsConfig.parse({})),
 });
 
 export const LimitsConfig = z
@@ -242,6 +244,8 @@ export const ProxyConfig = z
       .describe("Authorization: what each role may run, per database. Used when auth is configured"),
     policy: PolicyConfig.default(PolicyConfig.parse({})).describe("Statement policy applied to every caller"),
     audit: AuditConfig.default(AuditConfig.parse({})).describe("Audit trail of executed statements"),
+    rateLimits: RateLimitsConfig.default(RateLimitsConfig.parse({})),
+    overload: OverloadConfig.default(OverloadConfig.parse({})),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.databases);
