@@ -13,6 +13,8 @@ export interface Limits {
   admission: Admission;
   metrics: LimitMetrics;
   config: RateLimitsConfig;
+  /** The shared store answers (always true for memory). */
+  storeUp(): boolean;
   stop(): Promise<void>;
 }
 
@@ -20,11 +22,11 @@ export async function createLimits(
   config: { rateLimits: RateLimitsConfig; overload: OverloadConfig },
   deps: { env: Record<string, string | undefined>; logger: Logger; registry: Registry },
 ): Promise<Limits> {
-  const overload = startOverloadDetector(config.overload);
-  const metrics = createLimitMetrics(deps.registry, overload);
   const logger = deps.logger.child({ component: "limits" });
   const redisConfig = config.rateLimits.store === "redis" ? config.rateLimits.redis : undefined;
   const redis = redisConfig ? await connectLimitsRedis(redisConfig, { env: deps.env, logger }) : undefined;
+  const overload = startOverloadDetector(config.overload);
+  const metrics = createLimitMetrics(deps.registry, overload, () => redis?.up() ?? true);
   const store =
     redis && redisConfig
       ? redisStore({
@@ -46,6 +48,7 @@ export async function createLimits(
     admission,
     metrics,
     config: config.rateLimits,
+    storeUp: () => redis?.up() ?? true,
     async stop() {
       overload.stop();
       await redis?.close();

@@ -12,6 +12,7 @@ export interface LimitMetrics {
 export function createLimitMetrics(
   registry: Registry,
   overload: { shedding(): boolean; meanDelayMs(): number },
+  storeUp: () => boolean,
 ): LimitMetrics {
   const refusals = new Counter({
     name: "proxy_limit_refusals_total",
@@ -38,6 +39,14 @@ export function createLimitMetrics(
     registers: [registry],
     collect() {
       this.set(overload.meanDelayMs() / 1000);
+    },
+  });
+  new Gauge({
+    name: "proxy_limit_store_up",
+    help: "1 while the limits store answers (Redis connected, or the in-memory store), else 0.",
+    registers: [registry],
+    collect() {
+      this.set(storeUp() ? 1 : 0);
     },
   });
   return {

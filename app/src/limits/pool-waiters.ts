@@ -1,6 +1,7 @@
-// A cap on calls queued for a pooled connection. Past it, waiting would only turn into an acquire timeout
-// later, after holding the caller and its memory; refusing at once with RESOURCE_EXHAUSTED and RetryInfo
-// keeps the queue short. The pool itself stays untouched: every other member passes through.
+// A cap on callers queued for a pooled connection. Past it, waiting would only turn into an acquire timeout
+// later, after holding the caller and its memory; refusing at once with RESOURCE_EXHAUSTED and RetryInfo keeps the
+// queue short. Only callers count: the proxy's own acquires (readiness checks name no caller) are never refused.
+// The pool itself stays untouched: every other member passes through.
 import type { Pool } from "../db/pool-types.js";
 import { poolQueueFull } from "./limit-errors.js";
 
@@ -11,13 +12,19 @@ export function withWaiterCap<T extends Pool>(
   onRefused: () => void,
 ): T {
   if (maxWaiters <= 0) return pool;
-  const acquire: Pool["acquire"] = (holder, signal) => {
-    const { pending } = pool.stats();
-    if (pending >= maxWaiters) {
+  let waiting = 0;
+  const acquire: Pool["acquire"] = async (holder, signal) => {
+    if (holder.caller === undefined) return pool.acquire(holder, signal);
+    if (waiting >= maxWaiters && pool.stats().idle === 0) {
       onRefused();
-      return Promise.reject(poolQueueFull(pool.database, pending, retryAfterMs));
+      throw poolQueueFull(pool.database, waiting, retryAfterMs);
     }
-    return pool.acquire(holder, signal);
+    waiting += 1;
+    try {
+      return await pool.acquire(holder, signal);
+    } finally {
+      waiting -= 1;
+    }
   };
   return new Proxy(pool, {
     get(target, property) {

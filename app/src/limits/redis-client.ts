@@ -8,6 +8,8 @@ import { resolveSecret } from "../secrets/resolve-secret.js";
 
 export interface LimitsRedis {
   client: Redis;
+  /** Connected and answering. */
+  up(): boolean;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function connectLimitsRedis(
   });
   return {
     client,
+    up: () => client.status === "ready",
     async close() {
       await client.quit().catch(() => client.disconnect());
     },
