@@ -110,8 +110,10 @@ export const ConnectionsConfig = z
       .number()
       .int()
       .min(0)
-      .default(256)
-      .describe("Open TCP connections from one client address on the gRPC port; 0 = no cap"),
+      .default(1024)
+      .describe(
+        "Open TCP connections from one client address on the gRPC port; 0 = no cap. Behind a load balancer that does not keep client addresses, its nodes are the peers",
+      ),
     maxTotal: z.number().int().min(0).default(10_000).describe("Open TCP connections on the gRPC port; 0 = no cap"),
     handshakeTimeoutMs: z
       .number()
