@@ -7,7 +7,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema.js";
-import { importSecret, type SecretReference } from "../constructs/secret-reference.js";
+import { grantSecretRead, importSecret, type SecretReference } from "../constructs/secret-reference.js";
 import { APP_NAME, buildKubernetesManifests } from "../kubernetes/manifests.js";
 
 export interface EksServiceStackProps extends StackProps {
@@ -57,12 +57,13 @@ export class EksServiceStack extends Stack {
         "sts:AssumeRoleWithWebIdentity",
       ),
     });
+    // The Secrets Store CSI driver reads the secrets with this role: GetSecretValue and the key's Decrypt.
     const informixCredentials = importSecret(this, "InformixCredentials", props.informixCredentials);
-    informixCredentials.grantRead(this.role);
+    grantSecretRead(this, this.role, informixCredentials, props.informixCredentials);
     const apiKeyHashes = importSecret(this, "ApiKeyHashes", props.apiKeyHashes);
-    apiKeyHashes.grantRead(this.role);
+    grantSecretRead(this, this.role, apiKeyHashes, props.apiKeyHashes);
     const tlsMaterial = config.proxy.tls ? importSecret(this, "TlsMaterial", props.tlsMaterial) : undefined;
-    tlsMaterial?.grantRead(this.role);
+    if (tlsMaterial) grantSecretRead(this, this.role, tlsMaterial, props.tlsMaterial);
 
     const tagOrDigest = config.image.tag.startsWith("sha256:") ? `@${config.image.tag}` : `:${config.image.tag}`;
     this.manifest = new eks.KubernetesManifest(this, "Manifests", {

@@ -20,7 +20,7 @@ import {
   SCRAPE_INTERVAL_SECONDS,
 } from "../adot-config.js";
 import { type EnvironmentConfig, stopTimeoutSeconds } from "../config/schema.js";
-import { importSecret, type SecretReference } from "../constructs/secret-reference.js";
+import { grantSecretKeyDecrypt, importSecret, type SecretReference } from "../constructs/secret-reference.js";
 import { renderProxyConfig, SECRET_ENV } from "../proxy-config.js";
 import {
   CONFIG_DIR,
@@ -187,6 +187,13 @@ export class ServiceStack extends Stack {
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: "adot" }),
     });
+    // ecs.Secret.fromSecretsManager grants GetSecretValue to the execution role but not the key's Decrypt for
+    // an imported secret and key: without it the agent cannot inject the values and no task starts.
+    const executionRole = this.taskDefinition.obtainExecutionRole();
+    grantSecretKeyDecrypt(this, executionRole, props.informixCredentials);
+    grantSecretKeyDecrypt(this, executionRole, props.apiKeyHashes);
+    if (tlsMaterial) grantSecretKeyDecrypt(this, executionRole, props.tlsMaterial);
+
     collector.addContainerDependencies({ container: proxy, condition: ecs.ContainerDependencyCondition.START });
 
     // The collector writes to this workspace only, and its EMF log group only.
