@@ -1,6 +1,7 @@
 // The Kubernetes option: the same service as manifests on an existing EKS cluster, applied through CDK's
 // kubectl provider, with an IRSA role that may read only the proxy's own secrets.
 import { CfnJson, Stack, type StackProps } from "aws-cdk-lib";
+import type * as aps from "aws-cdk-lib/aws-aps";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
 import * as eks from "aws-cdk-lib/aws-eks";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -17,6 +18,8 @@ export interface EksServiceStackProps extends StackProps {
   readonly apiKeyHashes: SecretReference;
   readonly tlsMaterial: SecretReference;
   readonly informixHost: string;
+  /** The environment's Managed Prometheus workspace, written to by the pods' ADOT sidecar. */
+  readonly workspace: aps.CfnWorkspace;
 }
 
 export class EksServiceStack extends Stack {
@@ -65,6 +68,11 @@ export class EksServiceStack extends Stack {
     const tlsMaterial = config.proxy.tls ? importSecret(this, "TlsMaterial", props.tlsMaterial) : undefined;
     if (tlsMaterial) grantSecretRead(this, this.role, tlsMaterial, props.tlsMaterial);
 
+    // The metrics path to Managed Prometheus: the ADOT sidecar signs remote writes with this role.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["aps:RemoteWrite"], resources: [props.workspace.attrArn] }),
+    );
+
     const tagOrDigest = config.image.tag.startsWith("sha256:") ? `@${config.image.tag}` : `:${config.image.tag}`;
     this.manifest = new eks.KubernetesManifest(this, "Manifests", {
       cluster,
@@ -78,6 +86,7 @@ export class EksServiceStack extends Stack {
         informixSecretArn: informixCredentials.secretArn,
         apiKeysSecretArn: apiKeyHashes.secretArn,
         tlsSecretArn: tlsMaterial?.secretArn,
+        prometheus: { region: this.region, endpoint: props.workspace.attrPrometheusEndpoint },
       }),
     });
   }
