@@ -42,7 +42,15 @@ import {
 import { readAlertRuleFiles } from "../src/alert-rules.js";
 import { type EnvironmentConfig, stopTimeoutSeconds } from "../src/config/schema.js";
 import { renderProxyConfig, SECRET_ENV } from "../src/proxy-config.js";
-import { CONFIG_DIR, CONFIG_PATH, CONTAINER_UID, GRPC_PORT, HTTP_PORT, LIVENESS_PATH } from "../src/proxy-contract.js";
+import {
+  CONFIG_DIR,
+  CONFIG_PATH,
+  CONTAINER_UID,
+  GRPC_PORT,
+  HTTP_PORT,
+  LIVENESS_PATH,
+  WRITE_CONFIG_ENTRYPOINT,
+} from "../src/proxy-contract.js";
 import { alertManagerDefinition } from "../src/stacks/alerting-stack.js";
 import { BACKUP_TAG_KEY } from "../src/stacks/informix-host-stack.js";
 import { RELEASE_IMAGES_KEPT, RELEASE_TAG_PREFIX } from "../src/stacks/registry-stack.js";
@@ -373,7 +381,7 @@ export class ProxyTerraformStack extends TerraformStack {
         essential: false,
         user: CONTAINER_UID,
         readonlyRootFilesystem: true,
-        entryPoint: ["node", "-e", "require('node:fs').writeFileSync(process.argv[1], process.env.PROXY_CONFIG_YAML)"],
+        entryPoint: WRITE_CONFIG_ENTRYPOINT,
         command: [CONFIG_PATH],
         environment: [
           {

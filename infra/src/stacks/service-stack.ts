@@ -24,7 +24,15 @@ import {
 import { type EnvironmentConfig, stopTimeoutSeconds } from "../config/schema.js";
 import { grantSecretKeyDecrypt, importSecret, type SecretReference } from "../constructs/secret-reference.js";
 import { renderProxyConfig, SECRET_ENV } from "../proxy-config.js";
-import { CONFIG_DIR, CONFIG_PATH, CONTAINER_UID, GRPC_PORT, HTTP_PORT, LIVENESS_PATH } from "../proxy-contract.js";
+import {
+  CONFIG_DIR,
+  CONFIG_PATH,
+  CONTAINER_UID,
+  GRPC_PORT,
+  HTTP_PORT,
+  LIVENESS_PATH,
+  WRITE_CONFIG_ENTRYPOINT,
+} from "../proxy-contract.js";
 import { SECRET_KEYS } from "./secrets-stack.js";
 
 export { ADOT_IMAGE };
@@ -131,7 +139,7 @@ export class ServiceStack extends Stack {
       essential: false,
       user: CONTAINER_UID,
       readonlyRootFilesystem: true,
-      entryPoint: ["node", "-e", "require('node:fs').writeFileSync(process.argv[1], process.env.PROXY_CONFIG_YAML)"],
+      entryPoint: WRITE_CONFIG_ENTRYPOINT,
       command: [CONFIG_PATH],
       environment: { PROXY_CONFIG_YAML: proxyConfig },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: "write-config" }),
