@@ -43,6 +43,11 @@ export interface KubernetesInputs {
 }
 
 export const APP_NAME = "informix-grpc-proxy";
+/**
+ * preStop pause before SIGTERM: the AWS Load Balancer Controller deregisters the pod from the NLB while it
+ * still serves, so no new connection lands on a pod that is already draining.
+ */
+export const PRE_STOP_SECONDS = 10;
 export const SECRETS_DIR = "/var/run/secrets/informix-grpc-proxy";
 /** File names of the mounted secret values under SECRETS_DIR. */
 export const SECRET_FILES = {
@@ -143,7 +148,13 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
     : undefined;
 
   return [
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      // Pod readiness gates: the controller holds a new pod unready until its NLB target is healthy, so a
+      // rolling update never removes the old pods before the new ones receive traffic.
+      metadata: { name: namespace, labels: { ...labels, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } },
+    },
     {
       apiVersion: "v1",
       kind: "ServiceAccount",
@@ -204,7 +215,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
           },
           spec: {
             serviceAccountName: APP_NAME,
-            terminationGracePeriodSeconds: Math.ceil(config.proxy.drainTimeoutMs / 1000) + 15,
+            terminationGracePeriodSeconds: PRE_STOP_SECONDS + Math.ceil(config.proxy.drainTimeoutMs / 1000) + 15,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: uid,
@@ -237,6 +248,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                   failureThreshold: 3,
                 },
                 startupProbe,
+                lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SECONDS)] } } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
