@@ -59,13 +59,9 @@ export const SECRET_FILES = {
   tlsClientCa: "client-ca.crt",
 } as const;
 
-export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesObject[] {
-  const { config, eks } = inputs;
-  const namespace = eks.namespace;
-  const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": config.name };
-  const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
-  const uid = Number(CONTAINER_UID.split(":")[0]);
-
+/** The proxy's configuration and the secrets mounted for it: shared by the manifests and the Helm values. */
+export function podSecrets(inputs: KubernetesInputs) {
+  const { config } = inputs;
   if (config.proxy.tls && !inputs.tlsSecretArn) {
     // Without it the pods would serve plaintext, which the proxy refuses without an insecure opt-out.
     throw new Error(`${config.name} serves TLS: the TLS secret's ARN is required`);
@@ -116,6 +112,17 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
         ]
       : []),
   ];
+  return { tls, mtls, configYaml, secretObjects };
+}
+
+export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesObject[] {
+  const { config, eks } = inputs;
+  const namespace = eks.namespace;
+  const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": config.name };
+  const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
+  const uid = Number(CONTAINER_UID.split(":")[0]);
+
+  const { tls, mtls, configYaml, secretObjects } = podSecrets(inputs);
   // Kubernetes gRPC probes speak plaintext only; with TLS on, readiness asks the HTTP /readyz instead.
   const readinessProbe = tls
     ? { httpGet: { path: READINESS_PATH, port: HTTP_PORT }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 }
@@ -227,6 +234,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
               {
                 name: "proxy",
                 image: inputs.image,
+                imagePullPolicy: "IfNotPresent",
                 args: ["serve", "--config", CONFIG_PATH],
                 ports: [
                   { name: "grpc", containerPort: GRPC_PORT, protocol: "TCP" },
