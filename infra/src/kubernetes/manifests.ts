@@ -122,7 +122,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
   const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
   const uid = Number(CONTAINER_UID.split(":")[0]);
 
-  const { tls, mtls, configYaml, secretObjects } = podSecrets(inputs);
+  const { tls, configYaml, secretObjects } = podSecrets(inputs);
   // Kubernetes gRPC probes speak plaintext only; with TLS on, readiness asks the HTTP /readyz instead.
   const readinessProbe = tls
     ? { httpGet: { path: READINESS_PATH, port: HTTP_PORT }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 }

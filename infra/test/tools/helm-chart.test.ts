@@ -27,7 +27,7 @@ function inputsFor(config: EnvironmentConfig, withMetrics: boolean): KubernetesI
   return {
     config,
     eks,
-    image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/informix-grpc-proxy-staging-eks@sha256:" + "a".repeat(64),
+    image: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/informix-grpc-proxy-staging-eks@sha256:${"a".repeat(64)}`,
     informixHost: "informix.staging.internal",
     roleArn: "arn:aws:iam::111122223333:role/proxy-irsa",
     informixSecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:informix-AbCdEf",
@@ -39,7 +39,7 @@ function inputsFor(config: EnvironmentConfig, withMetrics: boolean): KubernetesI
   };
 }
 
-export function helmTemplate(values: Record<string, unknown>, namespace: string): KubernetesObject[] {
+function helmTemplate(values: Record<string, unknown>, namespace: string): KubernetesObject[] {
   const dir = mkdtempSync(join(tmpdir(), "igp-helm-"));
   const file = join(dir, "values.json");
   writeFileSync(file, JSON.stringify(values));
