@@ -19,6 +19,7 @@ import type {
   TableInfo,
 } from "../../driver.js";
 import { DbError } from "../../errors.js";
+import { nextConnectionId } from "../../pool-connection-ids.js";
 import type { ColumnInfo, Row, SqlValue } from "../../values.js";
 import { InformixCursor } from "./cursor.js";
 import { toDbError } from "./error-mapping.js";
@@ -42,7 +43,6 @@ export const ISOLATION_STATEMENTS: Record<Exclude<IsolationLevel, "default">, st
 export const DEFAULT_ISOLATION_STATEMENT = "SET ISOLATION TO COMMITTED READ";
 export const READ_ONLY_STATEMENT = "SET TRANSACTION READ ONLY";
 
-let nextConnectionId = 1;
 let nextPreparedId = 1;
 
 interface PreparedEntry {
@@ -57,7 +57,7 @@ interface ShapeMemo {
 }
 
 export class InformixConnection implements Connection {
-  readonly id = nextConnectionId++;
+  readonly id = nextConnectionId();
   readonly driver = "informix" as const;
   private isBroken = false;
   private transactionOpen = false;
