@@ -12,7 +12,7 @@ import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index
 import type { TerraformStack } from "cdktf";
 import { REQUEST_METRIC_NAME, REQUEST_METRIC_NAMESPACE, SCRAPE_INTERVAL_SECONDS } from "../src/adot-config.js";
 import type { EnvironmentConfig } from "../src/config/schema.js";
-import { GRPC_PORT, HTTP_PORT, READINESS_PATH } from "../src/proxy-contract.js";
+import { GRPC_PORT, HTTP_PORT, LIVENESS_PATH } from "../src/proxy-contract.js";
 import type { NetworkInputs } from "./network.js";
 
 export function loadBalancer(
@@ -20,7 +20,7 @@ export function loadBalancer(
   config: EnvironmentConfig,
   network: Pick<NetworkInputs, "vpcId" | "subnetIds">,
   lbGroup: SecurityGroup,
-): { lb: Lb; targetGroup: LbTargetGroup } {
+): { lb: Lb; targetGroup: LbTargetGroup; listener: LbListener } {
   const lb = new Lb(stack, "nlb", {
     name: `igp-${config.name}`.slice(0, 32),
     internal: true,
@@ -40,7 +40,8 @@ export function loadBalancer(
     healthCheck: {
       protocol: "HTTP",
       port: String(HTTP_PORT),
-      path: READINESS_PATH,
+      // The process, not the database: see the CDK service stack.
+      path: LIVENESS_PATH,
       matcher: "200",
       interval: 10,
       timeout: 5,
@@ -48,13 +49,13 @@ export function loadBalancer(
       unhealthyThreshold: 2,
     },
   });
-  new LbListener(stack, "listener", {
+  const listener = new LbListener(stack, "listener", {
     loadBalancerArn: lb.arn,
     port: GRPC_PORT,
     protocol: "TCP",
     defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
   });
-  return { lb, targetGroup };
+  return { lb, targetGroup, listener };
 }
 
 export function fargateService(
@@ -66,6 +67,7 @@ export function fargateService(
     subnetIds: string[];
     proxyGroup: SecurityGroup;
     targetGroup: LbTargetGroup;
+    listener: LbListener;
   },
 ): EcsService {
   const cluster = new EcsCluster(stack, "cluster", {
@@ -85,6 +87,8 @@ export function fargateService(
     networkConfiguration: { subnets: parts.subnetIds, securityGroups: [parts.proxyGroup.id], assignPublicIp: false },
     loadBalancer: [{ targetGroupArn: parts.targetGroup.arn, containerName: "proxy", containerPort: GRPC_PORT }],
     lifecycle: { ignoreChanges: ["desired_count"] },
+    // ECS refuses a service whose target group is not yet attached to a load balancer.
+    dependsOn: [parts.listener],
   });
   autoscaling(stack, name, config, `service/${cluster.name}/${service.name}`);
   return service;

@@ -67,7 +67,7 @@ export function securityGroups(
   });
   for (const [id, port, description] of [
     ["grpc", GRPC_PORT, "gRPC from the NLB"],
-    ["health", HTTP_PORT, "NLB health checks on /readyz"],
+    ["health", HTTP_PORT, "NLB health checks on /healthz"],
   ] as const) {
     new VpcSecurityGroupIngressRule(stack, `proxy_in_${id}`, {
       securityGroupId: proxyGroup.id,

@@ -4,7 +4,7 @@
 // its own file; all of them add their resources to this stack, so Terraform addresses stay the same.
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity/index.js";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../src/config/schema.js";
 import { alerting } from "./alerting.js";
@@ -22,6 +22,18 @@ export class ProxyTerraformStack extends TerraformStack {
     const name = `informix-grpc-proxy-${config.name}`;
     const region = config.region;
 
+    // Remote state, never a local file: S3 with Terraform's native lock file (1.10+), or a DynamoDB lock table.
+    const state = config.terraform;
+    if (!state) throw new Error(`${config.name}: the Terraform variant needs terraform.stateBucket in the environment`);
+    new S3Backend(this, {
+      bucket: state.stateBucket,
+      key: `informix-grpc-proxy/${config.name}/terraform.tfstate`,
+      region: state.stateRegion ?? region,
+      encrypt: true,
+      ...(state.lockTable ? { dynamodbTable: state.lockTable } : {}),
+    });
+    if (!state.lockTable) this.addOverride("terraform.backend.s3.use_lockfile", true);
+
     new AwsProvider(this, "aws", {
       region,
       defaultTags: [{ tags: { project: "informix-grpc-proxy", environment: config.name } }],
@@ -31,7 +43,7 @@ export class ProxyTerraformStack extends TerraformStack {
     const key = encryptionKey(this, name, region, caller.accountId);
     const repository = imageRepository(this, name, config, key);
     const secrets = proxySecrets(this, name, config, key);
-    const workspace = alerting(this, name, region, key);
+    const workspace = alerting(this, name, region, caller.accountId, key);
     const { lbGroup, proxyGroup } = securityGroups(this, name, config, network);
     const task = taskDefinition(this, {
       name,
@@ -43,12 +55,13 @@ export class ProxyTerraformStack extends TerraformStack {
       secrets,
       workspace,
     });
-    const { lb, targetGroup } = loadBalancer(this, config, network, lbGroup);
+    const { lb, targetGroup, listener } = loadBalancer(this, config, network, lbGroup);
     fargateService(this, name, config, {
       taskDefinition: task,
       subnetIds: network.subnetIds,
       proxyGroup,
       targetGroup,
+      listener,
     });
     snapshotBackups(this, name, config);
 

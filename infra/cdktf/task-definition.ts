@@ -12,7 +12,15 @@ import { Fn, type TerraformStack } from "cdktf";
 import { renderAdotConfig } from "../src/adot-config.js";
 import { type EnvironmentConfig, stopTimeoutSeconds } from "../src/config/schema.js";
 import { renderProxyConfig, SECRET_ENV } from "../src/proxy-config.js";
-import { CONFIG_DIR, CONFIG_PATH, CONTAINER_UID, GRPC_PORT, HTTP_PORT, LIVENESS_PATH } from "../src/proxy-contract.js";
+import {
+  CONFIG_DIR,
+  CONFIG_PATH,
+  CONTAINER_UID,
+  GRPC_PORT,
+  HTTP_PORT,
+  LIVENESS_PATH,
+  WRITE_CONFIG_ENTRYPOINT,
+} from "../src/proxy-contract.js";
 import { SECRET_KEYS } from "../src/stacks/secrets-stack.js";
 import { ADOT_IMAGE } from "../src/stacks/service-stack.js";
 import type { ProxySecrets } from "./proxy-secrets.js";
@@ -122,7 +130,7 @@ function containerDefinitions(
       essential: false,
       user: CONTAINER_UID,
       readonlyRootFilesystem: true,
-      entryPoint: ["node", "-e", "require('node:fs').writeFileSync(process.argv[1], process.env.PROXY_CONFIG_YAML)"],
+      entryPoint: WRITE_CONFIG_ENTRYPOINT,
       command: [CONFIG_PATH],
       environment: [
         {
