@@ -289,13 +289,13 @@ function classifyCreate(tokens: readonly ReadToken[], i: number, needs: Needs): 
     needs.add("admin", `CREATE ${object} changes the server's principals`);
     return;
   }
-  if (routineHeaderEnd(tokens, i) >= 0) {
-    classifyRoutine(tokens, i, needs);
-    return;
-  }
   if ((object === "PROCEDURE" || object === "FUNCTION" || object === "ROUTINE") && next === "FROM") {
     // [Syntax: CREATE PROCEDURE FROM / CREATE ROUTINE FROM]: the routine text comes from a file.
     needs.add("admin", `CREATE ${object} FROM reads the routine from a file`);
+    return;
+  }
+  if (routineHeaderEnd(tokens, i) >= 0) {
+    classifyRoutine(tokens, i, needs);
     return;
   }
   needs.add("ddl", "CREATE changes the schema");

@@ -247,7 +247,8 @@ function checkLineComment(sql: string, start: number, end: number): void {
     );
   }
   // A lone CR, NEL or a Unicode line separator ends the line for some readers and not for Informix (LF only).
-  const breakAt = body.search(/\r(?!\n)|[\u0085\u2028\u2029]/);
+  // A CR just before the closing LF is the CRLF line end.
+  const breakAt = (end < sql.length ? body.replace(/\r$/, "") : body).search(/[\r\u0085\u2028\u2029]/);
   if (breakAt >= 0) {
     throw ambiguous("LINE_BREAK_IN_COMMENT", "a -- comment holds a line break other than LF", start + 2 + breakAt);
   }
