@@ -75,8 +75,8 @@ describe("Informix comments (Guide to SQL: Syntax, How to Enter SQL Comments)", 
   });
 
   it("refuses ODBC escape clauses that the CLI driver would rewrite into statements", () => {
-    for (const escape of ["{call p()}", "{ CALL p() }", "{?=call f()}", "{fn user()}", "{d 2024-01-01}", "{oj t}"]) {
-      expect(refusal(`SELECT 1 FROM t ${escape}`)).toEqual({ verdict: "ambiguous", rule: "ODBC_ESCAPE" });
+    for (const clause of ["{call p()}", "{ CALL p() }", "{?=call f()}", "{fn user()}", "{d 2024-01-01}", "{oj t}"]) {
+      expect(refusal(`SELECT 1 FROM t ${clause}`)).toEqual({ verdict: "ambiguous", rule: "ODBC_ESCAPE" });
     }
     expect(refusal("SELECT 1 FROM t --(*vendor(Microsoft),product(ODBC) call p *)--\n").rule).toBe("ODBC_ESCAPE");
     // An ordinary word after the brace is an Informix comment.
