@@ -21,6 +21,7 @@ import { createHttpServer, listenHttp } from "./server/http-server.js";
 import { createAuthenticationInterceptor } from "./server/interceptors/authentication.js";
 import type { IdentityResolver } from "./server/interceptors/identity.js";
 import { startReadinessLoop } from "./server/readiness.js";
+import { watchRepeatedHeaders } from "./server/repeated-headers.js";
 import { createServerTls } from "./server/tls/server-tls.js";
 import { SessionRegistry } from "./sessions/registry.js";
 
@@ -176,6 +177,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     () => http.close(),
   );
   const grpcPort = await started(() => bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials));
+  // Synchronously after the bind: no stream can arrive before the hook is in place.
+  if (auth) watchRepeatedHeaders(server);
   const httpPort = await started(() => listenHttp(http, config.server.host, config.server.httpPort));
   logger.info(
     {

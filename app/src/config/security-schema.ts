@@ -60,6 +60,14 @@ export const JwtConfig = z.strictObject({
     .max(300)
     .default(30)
     .describe("Clock skew allowed when checking exp and nbf (exp is required)"),
+  maxLifetimeSec: z
+    .number()
+    .int()
+    .min(60)
+    .default(86_400)
+    .describe(
+      "Longest token lifetime accepted: exp - iat, or exp - now when the token has no iat. A stolen long-lived token is refused",
+    ),
   jwksCacheMs: z
     .number()
     .int()

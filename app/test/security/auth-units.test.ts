@@ -67,9 +67,21 @@ describe("decide", () => {
       reasons: ["mtls: unknown certificate"],
     });
   });
-  it("the first authenticated method in configuration order names the caller", () => {
-    const authenticators = [fixedOutcome("jwt", ok("jwt:a")), fixedOutcome("mtls", ok("mtls:b"))];
-    expect(decide(contextWith(), authenticators, [ok("jwt:a"), ok("mtls:b")])).toMatchObject({
+  it("credentials that two methods accept refuse the call, whatever the order", () => {
+    for (const order of [
+      ["jwt", "mtls"],
+      ["mtls", "jwt"],
+    ] as const) {
+      const authenticators = order.map((m) => fixedOutcome(m, ok(`${m}:x`)));
+      expect(decide(contextWith(), authenticators, [ok("a"), ok("b")])).toEqual({
+        refused: "invalid",
+        reasons: [`credentials of more than one method (${order.join(", ")})`],
+      });
+    }
+  });
+  it("the one authenticated method names the caller", () => {
+    const authenticators = [fixedOutcome("jwt", ok("jwt:a")), fixedOutcome("mtls", { kind: "absent" })];
+    expect(decide(contextWith(), authenticators, [ok("jwt:a"), { kind: "absent" }])).toMatchObject({
       identity: { id: "jwt:a" },
     });
   });
@@ -139,6 +151,7 @@ describe("JWT authenticator", () => {
     jwksCacheMs: 600_000,
     jwksCooldownMs: 0,
     jwksTimeoutMs: 500,
+    maxLifetimeSec: 3600,
   });
 
   it("an unreachable JWKS is UNAVAILABLE (retriable), not the caller's fault", async () => {

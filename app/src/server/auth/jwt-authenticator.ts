@@ -50,6 +50,8 @@ export function createJwtAuthenticator(settings: JwtSettings, options: JwtAuthen
         }
         return { kind: "rejected", reason: describeFailure(error) };
       }
+      const tooLong = lifetimeRefusal(payload, settings.maxLifetimeSec, Math.floor(Date.now() / 1000));
+      if (tooLong) return { kind: "rejected", reason: tooLong };
       const subject = claimAt(payload, settings.subjectClaim);
       if (typeof subject !== "string" || subject === "") {
         return { kind: "rejected", reason: `token has no ${settings.subjectClaim} claim` };
@@ -60,6 +62,19 @@ export function createJwtAuthenticator(settings: JwtSettings, options: JwtAuthen
       };
     },
   };
+}
+
+/**
+ * The token's lifetime is exp - iat, or exp - now when it carries no iat (then what is left of it counts), and
+ * must not exceed maxLifetimeSec. Returns the log reason of a refusal, or undefined.
+ */
+export function lifetimeRefusal(payload: JWTPayload, maxLifetimeSec: number, nowSec: number): string | undefined {
+  if (typeof payload.exp !== "number") return "token has no exp claim";
+  const from = typeof payload.iat === "number" ? payload.iat : nowSec;
+  const lifetime = payload.exp - from;
+  if (lifetime <= maxLifetimeSec) return undefined;
+  const basis = typeof payload.iat === "number" ? "exp - iat" : "exp - now (no iat)";
+  return `token lifetime ${lifetime} s (${basis}) exceeds auth.jwt.maxLifetimeSec ${maxLifetimeSec} s`;
 }
 
 /**
