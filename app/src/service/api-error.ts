@@ -1,6 +1,7 @@
 // The error type handlers throw. It carries everything the status details need (google.rpc.ErrorInfo,
 // RetryInfo, BadRequest); server/status-details.ts turns it into a grpc-js ServiceError.
 import { status } from "@grpc/grpc-js";
+import { echo } from "../core/client-text.js";
 
 export const ERROR_DOMAIN = "informix-grpc-proxy";
 
@@ -56,7 +57,7 @@ export function statementNotFound(): ApiError {
 }
 
 export function databaseNotFound(name: string): ApiError {
-  return new ApiError(status.NOT_FOUND, `database "${name}" is not configured`, {
+  return new ApiError(status.NOT_FOUND, `database ${echo(name)} is not configured`, {
     reason: "DATABASE_NOT_FOUND",
     fieldViolations: [{ field: "database", description: "not a configured database" }],
   });

@@ -31,13 +31,16 @@ export function apiErrorFromDbError(error: DbError, database: string): ApiError 
   const metadata: Record<string, string> = { database };
   if (error.sqlstate) metadata.sqlstate = error.sqlstate;
   if (error.nativeCode !== undefined) metadata.native_code = String(error.nativeCode);
-  // Credentials problems are the operator's, not the client's: say so without details.
+  // Credentials and reachability are the operator's problems, not the client's: say so without details. Driver
+  // messages for them carry hosts, ports and paths (connect ECONNREFUSED 10.0.0.5:5432); the log has them.
   const message =
     error.kind === "internal"
       ? "internal error"
       : error.kind === "authentication_failed"
         ? `database "${database}" rejected the proxy's credentials`
-        : error.message;
+        : error.kind === "unavailable"
+          ? `database "${database}" is unavailable; retry later`
+          : error.message;
   const options =
     mapping.retryDelayMs === undefined
       ? { reason: mapping.reason, metadata, cause: error }

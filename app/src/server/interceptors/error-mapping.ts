@@ -14,6 +14,9 @@ export function errorMappingInterceptor(logger: Logger): Interceptor {
       const apiError = toApiError(error, database);
       if (apiError.code === status.INTERNAL) {
         logger.error({ method: ctx.method, err: apiError.cause ?? error }, "internal error");
+      } else if (apiError.code === status.UNAVAILABLE && apiError.cause instanceof Error) {
+        // The client got a generic text; the operator needs the driver's (hosts, ports, errno).
+        logger.warn({ method: ctx.method, database, detail: apiError.cause.message }, "database unavailable");
       }
       throw apiError;
     }
