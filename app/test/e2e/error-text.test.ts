@@ -4,10 +4,10 @@
 import { createServer } from "node:net";
 import { type Metadata, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiError } from "../../src/core/api-error.js";
 import { MESSAGE_MAX_CHARS } from "../../src/core/client-text.js";
 import type { ExecuteResponse } from "../../src/gen/informix/proxy/v1/sql_service.js";
-import { decodeStatusDetails, toServiceError } from "../../src/server/status-details.js";
-import { ApiError } from "../../src/service/api-error.js";
+import { decodeStatusDetails, toServiceError } from "../../src/transport/status-details.js";
 import { call, execRequest, expectStatus } from "../support/grpc-client.js";
 import { captureLogs, type LogCapture } from "../support/log-capture.js";
 import { DRIVERS, startTestProxy, type TestProxy } from "../support/test-proxy.js";
