@@ -7,6 +7,7 @@ import type { Authenticator } from "./auth/authenticator.js";
 import { createAuthenticators } from "./auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
+import { databaseWithLogin } from "./config/schema-login.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
 import { createDriver } from "./db/drivers/index.js";
@@ -14,6 +15,7 @@ import { ConnectionPool } from "./db/pool.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
+import { createLoginRouter, loginsByDatabase } from "./policy/role-logins.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
 import { credentialSourceFor } from "./secrets/resolve-secret.js";
@@ -96,6 +98,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         (t) => t.close(),
       )
     : undefined;
+  const roleLogins = loginsByDatabase(config.roles);
   const databases = await started(
     () =>
       DatabaseRegistry.create(config.databases, {
@@ -111,10 +114,20 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
             ...(observer ? { observer } : {}),
           }),
         observerFor: (name) => metrics.poolObserver(name),
+        // Least privilege in the database: each role login gets a pool of its own on its own credentials.
+        loginsFor: (name) =>
+          [...(roleLogins.get(name)?.entries() ?? [])].map(([key, { label, login }]) => ({
+            key,
+            label,
+            config: databaseWithLogin(config.databases[name] as DatabaseConfig, login),
+          })),
       }),
     (d) => d.close(0),
   );
-  for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
+  for (const db of databases.all()) {
+    metrics.trackPool(db.name, () => db.pool.stats());
+    for (const [label, pool] of db.loginPools) metrics.trackPool(`${db.name}@${label}`, () => pool.stats());
+  }
 
   const sessions = new SessionRegistry({
     config: config.sessions,
@@ -134,6 +147,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       logger,
       guard,
       audit,
+      logins: createLoginRouter(config.roles),
     },
     logger: logger.child({ component: "grpc" }),
     metrics,

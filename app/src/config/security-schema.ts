@@ -1,6 +1,7 @@
 // Security configuration: TLS/mTLS, authentication, authorization by role, query policy and audit.
 // Part of the one schema (ProxyConfig in schema.ts imports these sections).
 import { z } from "zod";
+import { DatabaseLogin } from "./schema-login.js";
 import { SecretRef } from "./schema-secret.js";
 
 /** PEM material: a file path (re-read when it changes, for rotation) or a secret reference. */
@@ -124,6 +125,7 @@ export type StatementClass = z.infer<typeof StatementClass>;
 export const RoleGrant = z.strictObject({
   allow: z.array(StatementClass).min(1).describe("Statement classes this role may run on the database"),
   maxSessions: z.number().int().min(0).optional().describe("Open sessions per identity on this database"),
+  login: DatabaseLogin.optional(),
 });
 
 export const RoleConfig = z.strictObject({

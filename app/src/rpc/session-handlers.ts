@@ -33,8 +33,11 @@ export async function openSession(
   const database = findDatabase(deps, request.database);
   ctx.logFields.database = database.name;
   // The role limit is checked inside open(), in the same synchronous step that reserves the session.
-  const session = await deps.sessions.open(ctx.identity.id, database, (openOnDatabase) =>
-    deps.guard.checkSession(ctx.identity, database.name, openOnDatabase),
+  const session = await deps.sessions.open(
+    ctx.identity.id,
+    database,
+    (openOnDatabase) => deps.guard.checkSession(ctx.identity, database.name, openOnDatabase),
+    deps.logins?.loginFor(ctx.identity.roles, database.name),
   );
   ctx.logFields.sessionId = session.id;
   try {

@@ -41,7 +41,12 @@ export class SessionRegistry {
    * on the database, open or still opening, and may throw to refuse; the check and the reservation it guards happen
    * in one synchronous step, so concurrent OpenSession calls cannot all pass a limit of one.
    */
-  async open(owner: string, database: Database, admit?: (openOnDatabase: number) => void): Promise<Session> {
+  async open(
+    owner: string,
+    database: Database,
+    admit?: (openOnDatabase: number) => void,
+    login?: string,
+  ): Promise<Session> {
     if (this.closing) throw new ApiError(status.UNAVAILABLE, "server is shutting down", { reason: "SHUTTING_DOWN" });
     admit?.(this.countFor(owner, database.name));
     const { maxTotal, maxPerCaller } = this.options.config;
@@ -65,7 +70,7 @@ export class SessionRegistry {
     const reservation = reservationKey(owner, database.name);
     this.reserved.set(reservation, (this.reserved.get(reservation) ?? 0) + 1);
     try {
-      const lease = await database.pool.acquire({ rpc: "OpenSession", sessionId: id, caller: owner });
+      const lease = await database.poolFor(login).acquire({ rpc: "OpenSession", sessionId: id, caller: owner });
       const session = new Session(id, owner, database, lease, this.now);
       this.sessions.set(id, session);
       return session;
