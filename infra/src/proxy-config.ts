@@ -106,8 +106,7 @@ export function withReaderLogin(roles: Roles, reader: ProxyConfigInputs["informi
   return Object.fromEntries(
     Object.entries(roles).map(([name, role]) => {
       const grant = role.databases[PROXY_DATABASE_NAME] ?? role.databases["*"];
-      const readOnly = grant !== undefined && grant.allow.every((c) => c === "read");
-      if (!readOnly) return [name, role];
+      if (!grant?.allow.every((c) => c === "read")) return [name, role];
       return [name, { databases: { ...role.databases, [PROXY_DATABASE_NAME]: { ...grant, login } } }];
     }),
   );
