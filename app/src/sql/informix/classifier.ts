@@ -1,6 +1,7 @@
 // Statement classes for Informix SQL, from the statement list of IBM's "Informix Guide to SQL: Syntax" and what only
-// Informix has. Each statement collects every class it needs (`requires`); its class is the highest of them. What
-// the classifier does not recognise is `admin`, so nothing unknown passes as a read.
+// Informix has. Each statement collects every class it needs, each with its cause (`effects`); its class is the
+// highest of them. What the classifier does not recognise is `admin`, so nothing unknown passes as a read. The
+// shapes match the ParsedStatement vocabulary of the other dialects (classes highest first, the same ranking).
 import { ambiguous } from "./refusal.js";
 import { ADMIN_DATABASES, ADMIN_ROUTINES } from "./server-routines.js";
 import { isOperator, keyword, type ReadToken, routineHeaderEnd } from "./statements.js";
@@ -15,7 +16,7 @@ export type InformixStatementClass =
   | "ddl"
   | "admin";
 
-/** Lowest to highest: a statement or a batch is as dangerous as its highest class. */
+/** Lowest to highest, as for every dialect: a statement or a batch is as dangerous as its highest class. */
 export const CLASS_RANK: readonly InformixStatementClass[] = [
   "empty",
   "read",
@@ -23,15 +24,23 @@ export const CLASS_RANK: readonly InformixStatementClass[] = [
   "session",
   "write",
   "procedure",
-  "ddl",
   "admin",
+  "ddl",
 ];
 
-export interface InformixStatement {
-  /** The highest class in `requires`. */
+/** Why a statement needs a class; `cause` is fixed text from this file, never client data. */
+export interface InformixEffect {
   statementClass: InformixStatementClass;
-  /** Every class the statement needs, e.g. CREATE PROCEDURE whose body deletes: ddl and write. */
-  requires: InformixStatementClass[];
+  cause: string;
+}
+
+export interface InformixStatement {
+  /** The highest of `classes`. */
+  statementClass: InformixStatementClass;
+  /** Every class the statement needs, highest first, e.g. CREATE PROCEDURE whose body deletes: ddl and write. */
+  classes: InformixStatementClass[];
+  /** One entry per class, saying why (refusals quote the cause of the class not granted). */
+  effects: InformixEffect[];
   /** First keyword, upper-cased ("" when the statement does not start with one). */
   firstKeyword: string;
   returnsRows: boolean;
@@ -39,8 +48,6 @@ export interface InformixStatement {
   selectIntoTemp: boolean;
   /** Runs SQL text built at run time (EXECUTE IMMEDIATE, EXECUTE of a prepared id): anything can happen. */
   dynamicSql: boolean;
-  /** Why the statement has its class, for refusal messages; fixed text, never client data. */
-  reason: string;
 }
 
 export function highest(classes: Iterable<InformixStatementClass>): InformixStatementClass {
@@ -50,16 +57,14 @@ export function highest(classes: Iterable<InformixStatementClass>): InformixStat
 }
 
 class Needs {
-  readonly classes = new Set<InformixStatementClass>();
-  reason = "";
+  /** The first cause found for each class. */
+  readonly causes = new Map<InformixStatementClass, string>();
   returnsRows = false;
   selectIntoTemp = false;
   dynamicSql = false;
 
-  add(statementClass: InformixStatementClass, reason: string): void {
-    const before = highest(this.classes);
-    this.classes.add(statementClass);
-    if (this.reason === "" || CLASS_RANK.indexOf(statementClass) > CLASS_RANK.indexOf(before)) this.reason = reason;
+  add(statementClass: InformixStatementClass, cause: string): void {
+    if (!this.causes.has(statementClass)) this.causes.set(statementClass, cause);
   }
 }
 
@@ -95,15 +100,15 @@ export function classifyStatement(tokens: readonly ReadToken[]): InformixStateme
   if (i >= tokens.length) needs.add("empty", "empty statement");
   else classifyVerb(tokens, i, first, needs);
   scanServerObjects(tokens, needs);
-  const requires = CLASS_RANK.filter((c) => needs.classes.has(c));
+  const classes = CLASS_RANK.filter((c) => needs.causes.has(c)).reverse();
   return {
-    statementClass: highest(requires),
-    requires,
+    statementClass: highest(classes),
+    classes,
+    effects: classes.map((c) => ({ statementClass: c, cause: needs.causes.get(c) as string })),
     firstKeyword: first,
     returnsRows: needs.returnsRows,
     selectIntoTemp: needs.selectIntoTemp,
     dynamicSql: needs.dynamicSql,
-    reason: needs.reason,
   };
 }
 

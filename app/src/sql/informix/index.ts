@@ -1,6 +1,7 @@
 // The Informix dialect: lexer and classifier that follow IBM's "Informix Guide to SQL: Syntax".
 export {
   CLASS_RANK,
+  type InformixEffect,
   type InformixStatement,
   type InformixStatementClass,
 } from "./classifier.js";

@@ -22,10 +22,13 @@ export interface InformixParseOptions {
   delimident: boolean;
 }
 
+/** The shape of core's ParsedStatement (the other dialects' result), for Informix. */
 export interface InformixParsedStatement {
   dialect: "informix";
+  /** The text as the client sent it. */
+  sql: string;
   /** The text as the driver sends it: Informix takes `?` placeholders as they are. */
-  text: string;
+  driverSql: string;
   statements: InformixStatement[];
   /** The highest class of all statements. */
   statementClass: InformixStatementClass;
@@ -35,7 +38,10 @@ export interface InformixParsedStatement {
   placeholderCount: number;
 }
 
-/** Throws InformixSqlRefused (refusal.ts) for text that is invalid or ambiguous. */
+/**
+ * Throws InformixSqlRefused (refusal.ts, a SqlSyntaxError) for text that is invalid or ambiguous: its verdict says
+ * INVALID_ARGUMENT or PERMISSION_DENIED.
+ */
 export function parseInformix(sql: string, options: InformixParseOptions): InformixParsedStatement {
   const tokens = lexInformix(sql, { backslashEscapes: false });
   if (tokens.some((t) => (t.kind === "single_quoted" || t.kind === "double_quoted") && t.text.includes("\\"))) {
@@ -48,7 +54,8 @@ export function parseInformix(sql: string, options: InformixParseOptions): Infor
   const fingerprint = fingerprintOfTokens(tokens.map((t) => genericToken(t, options.delimident)));
   return {
     dialect: "informix",
-    text: sql,
+    sql,
+    driverSql: sql,
     statements: configured,
     statementClass: configured.length === 0 ? "empty" : highest(configured.map((s) => s.statementClass)),
     fingerprint,
@@ -83,7 +90,7 @@ function refuseIfBackslashReadingDiffers(sql: string, plain: readonly InformixTo
 }
 
 function sameClasses(a: InformixStatement, b: InformixStatement): boolean {
-  return a.statementClass === b.statementClass && a.requires.join() === b.requires.join();
+  return a.statementClass === b.statementClass && a.classes.join() === b.classes.join();
 }
 
 function refuseIfReadingsDiffer(
@@ -113,4 +120,12 @@ function genericToken(token: InformixToken, delimident: boolean): Token {
     default:
       return { kind: token.kind, text, start, end };
   }
+}
+
+/** The Informix dialect for one database: its DELIMIDENT setting is part of how it reads text. */
+export function informixDialect(options: InformixParseOptions): {
+  readonly name: "informix";
+  parse(sql: string): InformixParsedStatement;
+} {
+  return { name: "informix", parse: (sql) => parseInformix(sql, options) };
 }

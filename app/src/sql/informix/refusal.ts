@@ -6,19 +6,21 @@
 //   not, comments that nest in the DRDA client drivers, ODBC escape clauses the CLI rewrites) but means something
 //   else under another, so no single class can be trusted. Mapped to PERMISSION_DENIED: the statement may be fine,
 //   the proxy refuses to guess.
+// Both are SqlSyntaxError, so a caller that only knows that type still refuses them (INVALID_ARGUMENT).
+import { SqlSyntaxError } from "../tokenizer.js";
 
 export type InformixVerdict = "invalid" | "ambiguous";
 
-export class InformixSqlRefused extends Error {
+export class InformixSqlRefused extends SqlSyntaxError {
   constructor(
     readonly verdict: InformixVerdict,
     /** Short stable rule id for logs, metrics and error metadata (never client text). */
     readonly rule: string,
     /** What is refused and why, without echoing the SQL text (it may hold literal values). */
     description: string,
-    readonly offset: number,
+    offset: number,
   ) {
-    super(`${description} at offset ${offset}`);
+    super(description, offset);
     this.name = "InformixSqlRefused";
   }
 }

@@ -4,7 +4,7 @@ import { InformixSqlRefused, parseInformix } from "../../../src/sql/informix/ind
 
 const parse = (sql: string) => parseInformix(sql, { delimident: false });
 const classOf = (sql: string) => parse(sql).statementClass;
-const requires = (sql: string) => parse(sql).statements.flatMap((s) => s.requires);
+const classes = (sql: string) => parse(sql).statements.flatMap((s) => s.classes);
 
 describe("Informix statement classes", () => {
   it.each([
@@ -84,7 +84,7 @@ describe("Informix statement classes", () => {
     ["WHENEVER ERROR CONTINUE"],
     ["VACUUM"],
   ])("%s -> admin", (sql) => {
-    expect(classOf(sql)).toBe("admin");
+    expect(classes(sql)).toContain("admin");
   });
 
   it("marks SELECT ... INTO TEMP / SCRATCH / STANDARD / RAW as a write that creates a table", () => {
@@ -122,11 +122,18 @@ describe("Informix statement classes", () => {
     expect(parseInformix('SELECT "DELETE" FROM t', { delimident: true }).statementClass).toBe("read");
   });
 
-  it("an SPL routine needs every class its body needs", () => {
-    expect(requires("CREATE PROCEDURE p() DELETE FROM t; END PROCEDURE")).toEqual(["write", "ddl"]);
-    expect(requires("CREATE PROCEDURE p() EXECUTE PROCEDURE q(); END PROCEDURE")).toEqual(["procedure", "ddl"]);
-    expect(requires("CREATE PROCEDURE p() LET x = 1; END PROCEDURE")).toEqual(["ddl"]);
-    expect(requires("INSERT INTO t EXECUTE FUNCTION f()")).toEqual(["write", "procedure"]);
+  it("an SPL routine needs every class its body needs (classes highest first, each with its cause)", () => {
+    expect(classes("CREATE PROCEDURE p() DELETE FROM t; END PROCEDURE")).toEqual(["ddl", "write"]);
+    expect(classes("CREATE PROCEDURE p() EXECUTE PROCEDURE q(); END PROCEDURE")).toEqual(["ddl", "procedure"]);
+    expect(classes("CREATE PROCEDURE p() LET x = 1; END PROCEDURE")).toEqual(["ddl"]);
+    expect(classes("INSERT INTO t EXECUTE FUNCTION f()")).toEqual(["procedure", "write"]);
+    expect(parse("CREATE PROCEDURE p() SYSTEM 'x'; END PROCEDURE").statements[0]?.effects).toEqual([
+      { statementClass: "ddl", cause: "CREATE PROCEDURE / FUNCTION changes the schema" },
+      {
+        statementClass: "admin",
+        cause: "an SPL routine with SYSTEM runs operating-system commands on the database server",
+      },
+    ]);
   });
 
   it("unknown statements are admin, never read", () => {
@@ -159,7 +166,8 @@ describe("Informix statement splitting", () => {
     expect(parsed.placeholderCount).toBe(1);
     expect(parsed.fingerprint).toBe("select a from t where b = ? and c = ? and d in (?...)");
     expect(parsed.fingerprintId).toMatch(/^[0-9a-f]{16}$/);
-    expect(parsed.text).toBe("SELECT a FROM t WHERE b = ? AND c = 'x' AND d IN (1, 2, 3)");
+    expect(parsed.sql).toBe("SELECT a FROM t WHERE b = ? AND c = 'x' AND d IN (1, 2, 3)");
+    expect(parsed.driverSql).toBe(parsed.sql);
   });
 
   it("an empty text is one empty class with no statements", () => {
