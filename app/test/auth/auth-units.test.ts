@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createApiKeyAuthenticator, sha256Hex } from "../../src/auth/api-key-authenticator.js";
 import type { Authenticator, AuthOutcome } from "../../src/auth/authenticator.js";
 import { readBearer } from "../../src/auth/bearer-token.js";
-import { claimAt, createJwtAuthenticator, rolesFrom } from "../../src/auth/jwt-authenticator.js";
+import { claimAt, createJwtAuthenticator, lifetimeRefusal, rolesFrom } from "../../src/auth/jwt-authenticator.js";
 import { generateApiKey } from "../../src/cli/hash-key-command.js";
 import { ApiError } from "../../src/core/api-error.js";
 import type { GrpcCallContext } from "../../src/transport/grpc-call-context.js";
@@ -208,5 +208,22 @@ describe("JWT authenticator", () => {
     } finally {
       await jwks.close();
     }
+  });
+});
+
+describe("JWT lifetime (auth.jwt.maxLifetimeSec)", () => {
+  const now = 1_800_000_000;
+  it.each([
+    [{ iat: now, exp: now + 3600 }, undefined],
+    [{ iat: now - 7000, exp: now + 60 }, /7060 s \(exp - iat\)/],
+    [{ exp: now + 3600 }, undefined],
+    [{ exp: now + 3601 }, /3601 s \(exp - now \(no iat\)\)/],
+    // A future iat would make exp - iat look short while the token stays valid for days.
+    [{ iat: now + 10 * 86_400, exp: now + 10 * 86_400 + 60 }, /iat in the future/],
+    [{ iat: now }, /no exp/],
+  ])("%j -> %s", (claims, expected) => {
+    const reason = lifetimeRefusal(claims, 3600, now);
+    if (expected === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toMatch(expected);
   });
 });
