@@ -3,7 +3,9 @@
 // (exact-decimal.ts). ibm_db has no cancel call (no SQLCancel binding), so an aborted statement cannot be
 // interrupted in the server: the call is abandoned, the connection is marked broken and the pool closes
 // it, which ends the session and with it the statement in the database.
+
 import type { Logger } from "pino";
+import { echo } from "../../../core/client-text.js";
 import { countPlaceholders } from "../../../sql/placeholders.js";
 import { SqlSyntaxError } from "../../../sql/tokenizer.js";
 import type {
@@ -259,7 +261,7 @@ export class InformixConnection implements Connection {
     const found = await this.queryRows(queries.table.sql, queries.table.params);
     const head = found[0];
     if (!head) {
-      throw new DbError("undefined_object", `table ${schema ? `${schema}.` : ""}${table} does not exist`);
+      throw new DbError("undefined_object", `table ${echo(schema ? `${schema}.${table}` : table)} does not exist`);
     }
     const tabid = head[0] as SqlValue;
     const columns = await this.queryRows(queries.columns, [tabid]);
