@@ -101,7 +101,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       }),
     (d) => d.close(Math.min(5000, drainTimeoutMs)),
   );
-  for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
+  for (const db of databases.all()) {
+    metrics.trackPool(db.name, () => db.pool.stats());
+    metrics.health.trackDatabase(db.name);
+  }
+  if (tls) metrics.health.trackCertificate("server", () => Date.parse(tls.current().validTo) / 1000);
+  metrics.health.setSessionLimit(config.sessions.maxTotal);
 
   let draining = false;
   const http = await lifecycle.start(
@@ -174,8 +179,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   await lifecycle.start(
     "readiness loop",
     () =>
-      startReadinessLoop(databases, config.server.readinessTimeoutMs, options.healthIntervalMs ?? 5000, (ok) =>
-        setServing(ok && !draining),
+      startReadinessLoop(
+        databases,
+        config.server.readinessTimeoutMs,
+        options.healthIntervalMs ?? 5000,
+        (ok, checks) => {
+          for (const check of checks) metrics.health.databaseChecked(check.database, check.ok);
+          setServing(ok && !draining);
+        },
       ),
     (stopLoop) => stopLoop(),
   );
