@@ -14,6 +14,7 @@ import { createDriver } from "./db/drivers/index.js";
 import { ConnectionPool } from "./db/pool.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
+import { startTracing } from "./observability/tracing.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
@@ -57,6 +58,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // Every component with a start and a stop, in start order. A failed start stops what had started, newest first;
   // the graceful stop runs the same list: drain gRPC, then sessions, the HTTP port, databases, TLS, audit, guard.
   const lifecycle = new Lifecycle((component, error) => logger.error({ component, err: error }, "stop failed"));
+  // Tracing first and stopped last: spans of the drain are exported too.
+  const tracing = await lifecycle.start(
+    "tracing",
+    () => startTracing(config.tracing, { env, registry: metrics.registry, logger }),
+    (t) => t.shutdown(),
+  );
   // Guard, audit and TLS first: an unreadable allow-list, audit file or certificate stops the start before any
   // database connection or port is opened. A guard or audit sink passed in belongs to the caller.
   const guard =
@@ -224,6 +231,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       grpcPort,
       httpPort,
       tls: tls !== undefined,
+      tracing: tracing.enabled ? tracing.summary : false,
       databases: databases.all().map((d) => `${d.name}(${d.driver})`),
     },
     "proxy listening",
