@@ -41,11 +41,13 @@ export async function withTarget<T>(
   }
   const database = findDatabase(deps, request.database);
   ctx.database = database.name;
+  // The caller's role may name its own, less privileged, database login (least privilege in the database).
+  const pool = database.poolFor(deps.logins?.loginFor(ctx.identity.roles, database.name));
   // The span's length is the wait for a free connection.
   const lease = await inSpan(
     "pool acquire",
     { "db.system.name": dbSystemName(database.driver), "db.client.connection.pool.name": database.name },
-    () => database.pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal),
+    () => pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal),
     {
       errorType: (error) =>
         error instanceof ApiError ? error.reason : error instanceof DbError ? error.kind : "error",
