@@ -15,6 +15,7 @@ import { createDriver } from "./db/drivers/index.js";
 import { ConnectionPool } from "./db/pool.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
+import { startTracing } from "./observability/tracing.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
 import { createLoginRouter, loginsByDatabase } from "./policy/role-logins.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
@@ -60,6 +61,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // Every component with a start and a stop, in start order. A failed start stops what had started, newest first;
   // the graceful stop runs the same list: drain gRPC, then sessions, the HTTP port, databases, TLS, audit, guard.
   const lifecycle = new Lifecycle((component, error) => logger.error({ component, err: error }, "stop failed"));
+  // Tracing first and stopped last: spans of the drain are exported too.
+  const tracing = await lifecycle.start(
+    "tracing",
+    () => startTracing(config.tracing, { env, registry: metrics.registry, logger }),
+    (t) => t.shutdown(),
+  );
   // Guard, audit and TLS first: an unreadable allow-list, audit file or certificate stops the start before any
   // database connection or port is opened. A guard or audit sink passed in belongs to the caller.
   const guard =
@@ -115,7 +122,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   for (const db of databases.all()) {
     metrics.trackPool(db.name, () => db.pool.stats());
     for (const [label, pool] of db.loginPools) metrics.trackPool(`${db.name}@${label}`, () => pool.stats());
+    metrics.health.trackDatabase(db.name);
   }
+  if (tls) metrics.health.trackCertificate("server", () => Date.parse(tls.current().validTo) / 1000);
+  metrics.health.setSessionLimit(config.sessions.maxTotal);
 
   let draining = false;
   const http = await lifecycle.start(
@@ -189,8 +199,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   await lifecycle.start(
     "readiness loop",
     () =>
-      startReadinessLoop(databases, config.server.readinessTimeoutMs, options.healthIntervalMs ?? 5000, (ok) =>
-        setServing(ok && !draining),
+      startReadinessLoop(
+        databases,
+        config.server.readinessTimeoutMs,
+        options.healthIntervalMs ?? 5000,
+        (ok, checks) => {
+          for (const check of checks) metrics.health.databaseChecked(check.database, check.ok);
+          setServing(ok && !draining);
+        },
       ),
     (stopLoop) => stopLoop(),
   );
@@ -231,6 +247,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       grpcPort,
       httpPort,
       tls: tls !== undefined,
+      tracing: tracing.enabled ? tracing.summary : false,
       databases: databases.all().map((d) => `${d.name}(${d.driver})`),
     },
     "proxy listening",

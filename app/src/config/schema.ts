@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import { SecretRef } from "./schema-secret.js";
 import { AuditConfig, AuthConfig, PolicyConfig, RoleConfig, TlsConfig } from "./security-schema.js";
+import { TracingConfig } from "./tracing-schema.js";
 
 export { SecretRef };
 
@@ -233,6 +234,9 @@ export const ProxyConfig = z
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe("Statement and result limits"),
     sessions: SessionsConfig.default(SessionsConfig.parse({})).describe("Session limits"),
     logging: LoggingConfig.default(LoggingConfig.parse({})).describe("Logging"),
+    tracing: TracingConfig.default(TracingConfig.parse({})).describe(
+      "OpenTelemetry traces over OTLP; the standard OTEL_* environment variables win over these keys",
+    ),
     auth: AuthConfig.optional().describe("Authentication; absent = callers are identified by their address only"),
     roles: z
       .record(z.string().min(1), RoleConfig)
