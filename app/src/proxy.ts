@@ -8,6 +8,7 @@ import type { Authenticator } from "./auth/authenticator.js";
 import { createAuthenticators } from "./auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
+import { databaseWithLogin } from "./config/schema-login.js";
 import { Lifecycle } from "./core/lifecycle.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
@@ -19,7 +20,9 @@ import { withWaiterCap } from "./limits/pool-waiters.js";
 import { withStatementRates } from "./limits/statement-rate-guard.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
+import { startTracing } from "./observability/tracing.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
+import { createLoginRouter, loginsByDatabase } from "./policy/role-logins.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
 import { credentialSourceFor } from "./secrets/resolve-secret.js";
@@ -30,6 +33,7 @@ import { createHttpServer, listenHttp } from "./transport/http-server.js";
 import { createAuthentication } from "./transport/interceptors/authentication.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
 import { startReadinessLoop } from "./transport/readiness.js";
+import { watchRepeatedHeaders } from "./transport/repeated-headers.js";
 import { createServerTls } from "./transport/tls/server-tls.js";
 
 export interface ProxyOptions {
@@ -64,6 +68,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // Every component with a start and a stop, in start order. A failed start stops what had started, newest first;
   // the graceful stop runs the same list: drain gRPC, then sessions, the HTTP port, databases, TLS, audit, guard.
   const lifecycle = new Lifecycle((component, error) => logger.error({ component, err: error }, "stop failed"));
+  // Tracing first and stopped last: spans of the drain are exported too.
+  const tracing = await lifecycle.start(
+    "tracing",
+    () => startTracing(config.tracing, { env, registry: metrics.registry, logger }),
+    (t) => t.shutdown(),
+  );
   // Guard, audit and TLS first: an unreadable allow-list, audit file or certificate stops the start before any
   // database connection or port is opened. A guard or audit sink passed in belongs to the caller.
   const guard =
@@ -99,6 +109,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     (l) => l.stop(),
   );
   const drainTimeoutMs = config.server.drainTimeoutMs;
+  const roleLogins = loginsByDatabase(config.roles);
   const databases = await lifecycle.start(
     "databases",
     () =>
@@ -120,10 +131,23 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
             () => limits.metrics.refused("pool_waiters"),
           ),
         observerFor: (name) => metrics.poolObserver(name),
+        // Least privilege in the database: each role login gets a pool of its own on its own credentials.
+        loginsFor: (name) =>
+          [...(roleLogins.get(name)?.entries() ?? [])].map(([key, { label, login }]) => ({
+            key,
+            label,
+            config: databaseWithLogin(config.databases[name] as DatabaseConfig, login),
+          })),
       }),
     (d) => d.close(Math.min(5000, drainTimeoutMs)),
   );
-  for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
+  for (const db of databases.all()) {
+    metrics.trackPool(db.name, () => db.pool.stats());
+    for (const [label, pool] of db.loginPools) metrics.trackPool(`${db.name}@${label}`, () => pool.stats());
+    metrics.health.trackDatabase(db.name);
+  }
+  if (tls) metrics.health.trackCertificate("server", () => Date.parse(tls.current().validTo) / 1000);
+  metrics.health.setSessionLimit(config.sessions.maxTotal);
 
   let draining = false;
   const http = await lifecycle.start(
@@ -167,6 +191,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           logger,
           guard: withStatementRates(guard, limits.admission),
           audit,
+          logins: createLoginRouter(config.roles),
         },
         logger: logger.child({ component: "grpc" }),
         metrics,
@@ -197,15 +222,21 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   await lifecycle.start(
     "readiness loop",
     () =>
-      startReadinessLoop(databases, config.server.readinessTimeoutMs, options.healthIntervalMs ?? 5000, (ok) =>
-        setServing(ok && !draining),
+      startReadinessLoop(
+        databases,
+        config.server.readinessTimeoutMs,
+        options.healthIntervalMs ?? 5000,
+        (ok, checks) => {
+          for (const check of checks) metrics.health.databaseChecked(check.database, check.ok);
+          setServing(ok && !draining);
+        },
       ),
     (stopLoop) => stopLoop(),
   );
   const grpcGate = await lifecycle.start(
     "grpc port",
-    () =>
-      listenGated({
+    async () => {
+      const gate = await listenGated({
         server,
         host: config.server.host,
         port: config.server.grpcPort,
@@ -213,7 +244,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         config: config.server.connections,
         logger: logger.child({ component: "connections" }),
         registry: metrics.registry,
-      }),
+      });
+      // Right after the listen, before any I/O callback can deliver a stream: every request passes the hook.
+      if (auth) watchRepeatedHeaders(server);
+      return gate;
+    },
     (gate) => gate.close(),
   );
   const grpcPort = grpcGate.port;
@@ -249,6 +284,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       grpcPort,
       httpPort,
       tls: tls !== undefined,
+      tracing: tracing.enabled ? tracing.summary : false,
       databases: databases.all().map((d) => `${d.name}(${d.driver})`),
     },
     "proxy listening",

@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { explainConfig } from "../config/explain.js";
 import { ConfigError, loadConfig } from "../config/loader.js";
 import { redactedConfig } from "../config/redact.js";
+import { toggleLogLevelOnSignal } from "../observability/log-level-toggle.js";
 import { createLogger } from "../observability/logger.js";
 import { startProxy } from "../proxy.js";
 import { exitProcess } from "./exit-process.js";
@@ -37,6 +38,7 @@ program
   .action(async (options: { config?: string }) => {
     const { config, source } = await load(options.config);
     const logger = createLogger(config.logging.level);
+    toggleLogLevelOnSignal(logger, config.logging.level);
     logger.info({ source }, "configuration loaded");
     const proxy = await startProxy({ config, logger }).catch((error: unknown) => {
       // Port in use, unreadable certificate, unreachable secret: one clear line, exit 1, no stack trace.

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ConnectionsConfig, OverloadConfig, RateLimitsConfig } from "./limits-schema.js";
 import { SecretRef } from "./schema-secret.js";
 import { AuditConfig, AuthConfig, PolicyConfig, RoleConfig, TlsConfig } from "./security-schema.js";
+import { TracingConfig } from "./tracing-schema.js";
 
 export { SecretRef };
 
@@ -138,6 +139,12 @@ export const InformixDatabase = z
     database: z.string().min(1).describe("Database name"),
     server: z.string().min(1).optional().describe("INFORMIXSERVER name of the DRDA listener"),
     protocol: z.enum(["TCPIP", "SSL"]).default("TCPIP").describe("TCPIP, or SSL for an encrypted DRDA listener"),
+    delimident: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The server's DELIMIDENT setting: true when \"...\" are delimited identifiers, false (Informix's default) when they are strings. The statement policy reads double quotes both ways and refuses statements whose class depends on it; this setting decides fingerprints",
+      ),
     ...credentials,
     /** Extra CLI keywords appended to the connection string (e.g. CurrentSchema, ConnectTimeout). */
     options: z
@@ -237,6 +244,9 @@ export const ProxyConfig = z
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe("Statement and result limits"),
     sessions: SessionsConfig.default(SessionsConfig.parse({})).describe("Session limits"),
     logging: LoggingConfig.default(LoggingConfig.parse({})).describe("Logging"),
+    tracing: TracingConfig.default(TracingConfig.parse({})).describe(
+      "OpenTelemetry traces over OTLP; the standard OTEL_* environment variables win over these keys",
+    ),
     auth: AuthConfig.optional().describe("Authentication; absent = callers are identified by their address only"),
     roles: z
       .record(z.string().min(1), RoleConfig)
@@ -276,12 +286,22 @@ export const ProxyConfig = z
       }
     }
     for (const [role, roleConfig] of Object.entries(cfg.roles)) {
-      for (const db of Object.keys(roleConfig.databases)) {
+      for (const [db, grant] of Object.entries(roleConfig.databases)) {
         if (db !== "*" && !(db in cfg.databases)) {
           ctx.addIssue({
             code: "custom",
             path: ["roles", role, "databases", db],
             message: `database "${db}" is not configured`,
+          });
+        }
+        if (grant.login && (db === "*" || cfg.databases[db]?.driver === "sqlite")) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["roles", role, "databases", db, "login"],
+            message:
+              db === "*"
+                ? 'a login belongs to one database: name the database instead of "*"'
+                : "SQLite has no database users: a login applies to PostgreSQL and Informix databases",
           });
         }
       }

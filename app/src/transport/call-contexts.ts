@@ -74,6 +74,7 @@ function openContext(
     identity: { id: "anonymous", method: "peer", roles: [] },
     database: undefined,
     logFields: {},
+    trace: undefined,
     end(outcome) {
       if (ended) return;
       ended = true;

@@ -15,6 +15,12 @@ export function failCall(ctx: GrpcCallContext | undefined, error: unknown, logge
   // An ApiError was thrown on purpose; anything mapped to INTERNAL here is a failure nobody expected.
   if (apiError.code === StatusCode.INTERNAL && !(error instanceof ApiError)) {
     logger.error({ method: ctx?.method, err: apiError.cause ?? error }, "internal error");
+  } else if (apiError.code === StatusCode.UNAVAILABLE && apiError.cause instanceof Error) {
+    // The client got a generic text; the operator needs the driver's (hosts, ports, errno).
+    logger.warn(
+      { method: ctx?.method, database: ctx?.database, detail: apiError.cause.message },
+      "database unavailable",
+    );
   }
   // The client of a cancelled call or one past its deadline saw that, whatever the handler threw afterwards.
   ctx?.end({ code: ctx ? seenByClient(ctx, apiError.code) : apiError.code, reason: apiError.reason });

@@ -1,5 +1,7 @@
 // The proxy as plain Kubernetes objects for an existing EKS cluster. Used by the EKS stack (applied
 // through CDK's kubectl provider) and by bin/write-k8s-manifests.ts (YAML for kubectl or Argo CD).
+
+import { ADOT_IMAGE, renderEksAdotConfig } from "../adot-config.js";
 import type { EnvironmentConfig } from "../config/schema.js";
 import { renderProxyConfig } from "../proxy-config.js";
 import {
@@ -33,9 +35,19 @@ export interface KubernetesInputs {
   readonly apiKeysSecretArn: string;
   /** The TLS secret, required when the environment serves gRPC over TLS. */
   readonly tlsSecretArn?: string;
+  /**
+   * Amazon Managed Prometheus: an ADOT collector sidecar scrapes /metrics and remote-writes to this
+   * workspace with the pod's IRSA role (which then needs aps:RemoteWrite on it).
+   */
+  readonly prometheus?: { readonly region: string; readonly endpoint: string };
 }
 
 export const APP_NAME = "informix-grpc-proxy";
+/**
+ * preStop pause before SIGTERM: the AWS Load Balancer Controller deregisters the pod from the NLB while it
+ * still serves, so no new connection lands on a pod that is already draining.
+ */
+export const PRE_STOP_SECONDS = 10;
 export const SECRETS_DIR = "/var/run/secrets/informix-grpc-proxy";
 /** File names of the mounted secret values under SECRETS_DIR. */
 export const SECRET_FILES = {
@@ -47,13 +59,9 @@ export const SECRET_FILES = {
   tlsClientCa: "client-ca.crt",
 } as const;
 
-export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesObject[] {
-  const { config, eks } = inputs;
-  const namespace = eks.namespace;
-  const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": config.name };
-  const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
-  const uid = Number(CONTAINER_UID.split(":")[0]);
-
+/** The proxy's configuration and the secrets mounted for it: shared by the manifests and the Helm values. */
+export function podSecrets(inputs: KubernetesInputs) {
+  const { config } = inputs;
   if (config.proxy.tls && !inputs.tlsSecretArn) {
     // Without it the pods would serve plaintext, which the proxy refuses without an insecure opt-out.
     throw new Error(`${config.name} serves TLS: the TLS secret's ARN is required`);
@@ -104,6 +112,17 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
         ]
       : []),
   ];
+  return { tls, mtls, configYaml, secretObjects };
+}
+
+export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesObject[] {
+  const { config, eks } = inputs;
+  const namespace = eks.namespace;
+  const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": config.name };
+  const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
+  const uid = Number(CONTAINER_UID.split(":")[0]);
+
+  const { tls, configYaml, secretObjects } = podSecrets(inputs);
   // Kubernetes gRPC probes speak plaintext only; with TLS on, readiness asks the HTTP /readyz instead.
   const readinessProbe = tls
     ? { httpGet: { path: READINESS_PATH, port: HTTP_PORT }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 }
@@ -112,8 +131,37 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
     ? { httpGet: { path: LIVENESS_PATH, port: HTTP_PORT }, periodSeconds: 5, failureThreshold: 24 }
     : { grpc: { port: GRPC_PORT }, periodSeconds: 5, failureThreshold: 24 };
 
+  const prometheus = inputs.prometheus;
+  const collector = prometheus
+    ? {
+        name: "adot-collector",
+        image: ADOT_IMAGE,
+        args: ["--config=/etc/adot/config.yaml"],
+        env: [
+          { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+          {
+            name: "OTEL_RESOURCE_ATTRIBUTES",
+            value: `k8s.pod.name=$(POD_NAME),k8s.namespace.name=${namespace},deployment.environment=${config.name}`,
+          },
+        ],
+        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        },
+        volumeMounts: [{ name: "adot-config", mountPath: "/etc/adot", readOnly: true }],
+      }
+    : undefined;
+
   return [
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      // Pod readiness gates: the controller holds a new pod unready until its NLB target is healthy, so a
+      // rolling update never removes the old pods before the new ones receive traffic.
+      metadata: { name: namespace, labels: { ...labels, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } },
+    },
     {
       apiVersion: "v1",
       kind: "ServiceAccount",
@@ -126,6 +174,22 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
       metadata: metadata(`${APP_NAME}-config`),
       data: { "config.yaml": configYaml },
     },
+    ...(prometheus
+      ? [
+          {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: metadata(`${APP_NAME}-adot`),
+            data: {
+              "config.yaml": renderEksAdotConfig({
+                region: prometheus.region,
+                prometheusEndpoint: prometheus.endpoint,
+                serviceName: `${APP_NAME}-${config.name}`,
+              }),
+            },
+          },
+        ]
+      : []),
     {
       // AWS Secrets Store CSI provider: mounts the secret's JSON keys as files, read with the pod's IRSA role.
       apiVersion: "secrets-store.csi.x-k8s.io/v1",
@@ -158,7 +222,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
           },
           spec: {
             serviceAccountName: APP_NAME,
-            terminationGracePeriodSeconds: Math.ceil(config.proxy.drainTimeoutMs / 1000) + 15,
+            terminationGracePeriodSeconds: PRE_STOP_SECONDS + Math.ceil(config.proxy.drainTimeoutMs / 1000) + 15,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: uid,
@@ -170,6 +234,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
               {
                 name: "proxy",
                 image: inputs.image,
+                imagePullPolicy: "IfNotPresent",
                 args: ["serve", "--config", CONFIG_PATH],
                 ports: [
                   { name: "grpc", containerPort: GRPC_PORT, protocol: "TCP" },
@@ -191,6 +256,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                   failureThreshold: 3,
                 },
                 startupProbe,
+                lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SECONDS)] } } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -202,6 +268,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                   { name: "tmp", mountPath: "/tmp" },
                 ],
               },
+              ...(collector ? [collector] : []),
             ],
             volumes: [
               { name: "config", configMap: { name: `${APP_NAME}-config` } },
@@ -214,6 +281,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                 },
               },
               { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+              ...(prometheus ? [{ name: "adot-config", configMap: { name: `${APP_NAME}-adot` } }] : []),
             ],
             topologySpreadConstraints: [
               {
@@ -231,14 +299,15 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
       apiVersion: "v1",
       kind: "Service",
       metadata: metadata(APP_NAME, {
-        // AWS Load Balancer Controller: an internal NLB passing TCP through to the pods, checking /readyz.
+        // AWS Load Balancer Controller: an internal NLB passing TCP through to the pods, checking /healthz (the
+        // process), not /readyz: the pod's readiness probe already takes an unready pod out of the endpoints.
         annotations: {
           "service.beta.kubernetes.io/aws-load-balancer-type": "external",
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
           "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": String(HTTP_PORT),
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/readyz",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": LIVENESS_PATH,
         },
       }),
       spec: {

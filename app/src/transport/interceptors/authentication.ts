@@ -9,6 +9,7 @@ import { readBearer } from "../../auth/bearer-token.js";
 import { ApiError, internalError } from "../../core/api-error.js";
 import type { Identity } from "../../core/identity.js";
 import type { Logger } from "../../observability/logger.js";
+import { inSpan } from "../../observability/spans.js";
 import type { IdentityResolver } from "./identity.js";
 
 export const INVALID_CREDENTIALS_MESSAGE = "invalid credentials";
@@ -29,9 +30,9 @@ function unauthenticated(message: string): ApiError {
 }
 
 /**
- * Decides one call from every method's outcome: any rejection refuses; otherwise the first authenticated
- * method (in configuration order) names the caller; a credential that no method claims is invalid; nothing
- * at all is missing.
+ * Decides one call from every method's outcome: any rejection refuses; credentials accepted by two methods
+ * refuse; otherwise the one authenticated method names the caller; a credential that no method claims is
+ * invalid; nothing at all is missing.
  */
 export function decide(
   ctx: PresentedCredentials,
@@ -42,6 +43,12 @@ export function decide(
     o.kind === "rejected" ? [`${authenticators[i]?.method}: ${o.reason}`] : [],
   );
   if (reasons.length > 0) return { refused: "invalid", reasons };
+  const authenticated = outcomes.flatMap((o, i) => (o.kind === "authenticated" ? [authenticators[i]?.method] : []));
+  // Two valid credentials of different methods (a client certificate and a bearer token): which one names the
+  // caller, and whose roles apply, would be the proxy's guess. Refuse, whatever their order.
+  if (authenticated.length > 1) {
+    return { refused: "invalid", reasons: [`credentials of more than one method (${authenticated.join(", ")})`] };
+  }
   const first = outcomes.find((o) => o.kind === "authenticated");
   if (first) return { identity: first.identity };
   const bearer = readBearer(ctx.metadata);
@@ -58,7 +65,19 @@ export function decide(
 /** The identity resolver of the identity interceptor when auth is configured: names the caller or refuses. */
 export function createAuthentication(authenticators: readonly Authenticator[], logger: Logger): IdentityResolver {
   const missingMessage = missingCredentialsMessage(authenticators.map((a) => a.method));
-  return async (ctx) => {
+  return (ctx) =>
+    inSpan(
+      "authenticate",
+      {},
+      async (span) => {
+        const identity = await authenticate(ctx);
+        span.setAttributes({ "enduser.id": identity.id, "proxy.auth.method": identity.method });
+        return identity;
+      },
+      { errorType: (error) => (error instanceof ApiError ? error.reason : "error") },
+    );
+
+  async function authenticate(ctx: Parameters<IdentityResolver>[0]): Promise<Identity> {
     let outcomes: AuthOutcome[];
     try {
       outcomes = await Promise.all(authenticators.map((a) => a.authenticate(ctx)));
@@ -74,5 +93,5 @@ export function createAuthentication(authenticators: readonly Authenticator[], l
     ctx.logFields.authFailure = failure;
     logger.warn({ method: `${ctx.service}/${ctx.method}`, peer: ctx.peer, reason: failure }, "authentication refused");
     throw unauthenticated(decision.refused === "missing" ? missingMessage : INVALID_CREDENTIALS_MESSAGE);
-  };
+  }
 }
