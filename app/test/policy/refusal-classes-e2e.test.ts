@@ -212,6 +212,22 @@ describe.each(["postgres", "sqlite"] as TestDriver[])(
       expect(await stateOf(t, driver)).toEqual(before);
     });
 
+    it.runIf(driver === "postgres")(
+      "COPY with the client's stream is a read or a write the driver cannot carry: UNIMPLEMENTED, the connection stays usable",
+      async () => {
+        await expectStatus(exec(reader, "COPY customer TO STDOUT"), status.UNIMPLEMENTED, "UNSUPPORTED");
+        await expectStatus(
+          exec(reader, "COPY (SELECT 1) TO STDOUT WITH (FORMAT csv)"),
+          status.UNIMPLEMENTED,
+          "UNSUPPORTED",
+        );
+        await expectStatus(exec(reader, "COPY customer FROM STDIN"), status.PERMISSION_DENIED, "ROLE_DENIED");
+        const after = await exec(reader, "SELECT count(*) FROM customer");
+        expect(Number(plain(after.rows[0]?.values[0]))).toBeGreaterThan(0);
+        expect(await stateOf(t, driver)).toEqual(before);
+      },
+    );
+
     it("nothing ran: no marker from COPY ... PROGRAM, no server file, no change", async () => {
       expect(existsSync(MARKER)).toBe(false);
       expect(existsSync(SERVER_FILE)).toBe(false);

@@ -242,10 +242,21 @@ function copyEffects(copy: JsonObject, found: Findings, keywords: ReadonlySet<st
   } else if (typeof copy.filename === "string" || !stdio) {
     found.add(ADMIN, "COPY to or from a file of the database server");
   } else if (copy.is_from === true) {
-    found.add(WRITE, "COPY ... FROM");
+    found.add(WRITE, COPY_FROM_CLIENT);
   } else {
-    found.add(READ, "COPY ... TO STDOUT");
+    found.add(READ, COPY_TO_CLIENT);
   }
+}
+
+const COPY_FROM_CLIENT = "COPY ... FROM STDIN";
+const COPY_TO_CLIENT = "COPY ... TO STDOUT";
+
+/**
+ * Whether the statement streams COPY data to or from the client, which the proxy's extended-protocol driver
+ * cannot carry (node-postgres would wait for ever): the driver refuses it as unsupported.
+ */
+export function copiesWithClient(statement: { effects: readonly StatementEffect[] }): boolean {
+  return statement.effects.some((e) => e.cause === COPY_FROM_CLIENT || e.cause === COPY_TO_CLIENT);
 }
 
 function setEffects(set: JsonObject, found: Findings): void {
