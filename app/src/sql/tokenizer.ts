@@ -85,7 +85,17 @@ function codePointLength(sql: string, i: number): number {
   return cp > 0xffff ? 2 : 1;
 }
 
-export function tokenize(sql: string): Token[] {
+/**
+ * "any": the union of the dialects' forms described above (what a statement in any of them may hold).
+ * "sqlite": SQLite's own forms (https://www.sqlite.org/lang_keywords.html, tokenize.c): "...", [...] and `...`
+ * are quoted identifiers; E'', $$ and { } mean nothing special; ?NNN is refused (the API's placeholder is ?).
+ */
+export interface TokenizeOptions {
+  flavor?: "any" | "sqlite";
+}
+
+export function tokenize(sql: string, options: TokenizeOptions = {}): Token[] {
+  const sqlite = options.flavor === "sqlite";
   const tokens: Token[] = [];
   const n = sql.length;
   let i = 0;
@@ -139,7 +149,7 @@ export function tokenize(sql: string): Token[] {
       i = close + 2;
       continue;
     }
-    if (c === "{") {
+    if (c === "{" && !sqlite) {
       const close = sql.indexOf("}", i + 1);
       if (close < 0) throw new SqlSyntaxError("unterminated { comment", i);
       push("comment", i, close + 1);
@@ -154,7 +164,14 @@ export function tokenize(sql: string): Token[] {
       i = end;
       continue;
     }
-    if ((c === "E" || c === "e") && sql[i + 1] === "'" && !(i > 0 && isWordPart(sql, i - 1))) {
+    if (sqlite && (c === "`" || c === "[")) {
+      const end = c === "`" ? scanQuoted(i, "`", "quoted identifier", false) : sql.indexOf("]", i + 1) + 1;
+      if (end <= 0) throw new SqlSyntaxError("unterminated [quoted identifier]", i);
+      push("quoted_identifier", i, end);
+      i = end;
+      continue;
+    }
+    if (!sqlite && (c === "E" || c === "e") && sql[i + 1] === "'" && !(i > 0 && isWordPart(sql, i - 1))) {
       const end = scanQuoted(i + 1, "'", "string literal", true);
       push("string", i, end);
       i = end;
@@ -166,7 +183,7 @@ export function tokenize(sql: string): Token[] {
       i = end;
       continue;
     }
-    if (c === "$") {
+    if (c === "$" && !sqlite) {
       DOLLAR_TAG.lastIndex = i;
       const tag = DOLLAR_TAG.exec(sql);
       if (tag) {
@@ -186,6 +203,9 @@ export function tokenize(sql: string): Token[] {
     }
 
     if (c === "?") {
+      if (sqlite && isDigit(sql.charCodeAt(i + 1))) {
+        throw new SqlSyntaxError("SQLite ?NNN parameters are not accepted: write ? placeholders", i);
+      }
       push("placeholder", i, i + 1);
       i++;
       continue;

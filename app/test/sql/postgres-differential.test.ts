@@ -32,7 +32,8 @@ beforeAll(async () => {
 });
 
 describe("PostgreSQL guard, differential against libpg-query's parse of the plain statement", () => {
-  it(`${RUNS} hostile statements: same classes, same tree, same placeholders`, () => {
+  // Seconds on an idle machine; the generous bound is for a machine shared with other test runs.
+  it(`${RUNS} hostile statements: same classes, same tree, same placeholders`, { timeout: 180_000 }, () => {
     let statements = 0;
     fc.assert(
       fc.property(hostileStatements, (c) => {
@@ -51,7 +52,7 @@ describe("PostgreSQL guard, differential against libpg-query's parse of the plai
     expect(statements).toBeGreaterThan(RUNS);
   });
 
-  it("the guard admits a reader's text if and only if every statement is a read", async () => {
+  it("the guard admits a reader's text if and only if every statement is a read", { timeout: 180_000 }, async () => {
     const guard = createStatementGuard({
       config: {
         auth: undefined,
