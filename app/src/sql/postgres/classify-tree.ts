@@ -23,6 +23,10 @@ export interface TreeClassification {
   returnsRows: boolean;
   selectIntoTemp: boolean;
   dynamicSql: boolean;
+  /** Every parameter reference in the tree (for the placeholder check). */
+  parameters: { number: number; location: number }[];
+  /** An operator whose name holds `?`: a `?` the placeholder rewrite did not turn into a parameter. */
+  questionMarkOperator: boolean;
 }
 
 type Kind = [classes: readonly StatementClass[], keyword: string];
@@ -235,8 +239,8 @@ class Findings {
  * `COPY t FROM STDIN` both arrive without a filename: only a STDIN/STDOUT keyword in the statement's own tokens
  * makes it the client's stream.
  */
-function copyEffects(copy: JsonObject, found: Findings, keywords: ReadonlySet<string>): void {
-  const stdio = keywords.has(copy.is_from === true ? "stdin" : "stdout");
+function copyEffects(copy: JsonObject, found: Findings, keywords: () => ReadonlySet<string>): void {
+  const stdio = keywords().has(copy.is_from === true ? "stdin" : "stdout");
   if (copy.is_program === true) {
     found.add(ADMIN, "COPY ... PROGRAM runs a shell command on the database server");
   } else if (typeof copy.filename === "string" || !stdio) {
@@ -291,7 +295,12 @@ function targetsSettings(statement: JsonObject): boolean {
 }
 
 /** Effects of one statement node; returns its keyword. */
-function statementEffects(kind: string, body: JsonObject, found: Findings, keywords: ReadonlySet<string>): string {
+function statementEffects(
+  kind: string,
+  body: JsonObject,
+  found: Findings,
+  keywords: () => ReadonlySet<string>,
+): string {
   const known = STATEMENTS[kind];
   if (!known) {
     found.add(ADMIN, "a statement kind the guard does not know");
@@ -336,8 +345,13 @@ function nameEffects(name: unknown, found: Findings): void {
  * lower-cased keyword tokens of the statement's text (the scanner's). Iterative, so a deeply nested tree cannot
  * overflow the stack.
  */
-export function classifyTree(statement: unknown, keywords: ReadonlySet<string> = new Set()): TreeClassification {
+export function classifyTree(
+  statement: unknown,
+  keywords: () => ReadonlySet<string> = () => new Set(),
+): TreeClassification {
   const found = new Findings();
+  const parameters: { number: number; location: number }[] = [];
+  let questionMarkOperator = false;
   let firstKeyword = "";
   let returnsRows = false;
   if (isObject(statement)) {
@@ -372,6 +386,12 @@ export function classifyTree(statement: unknown, keywords: ReadonlySet<string> =
         continue;
       }
       if (!isObject(child)) continue;
+      if (key === "ParamRef") {
+        parameters.push({ number: Number(child.number ?? 0), location: Number(child.location ?? -1) });
+        continue;
+      }
+      if (key === "A_Expr" && operatorHoldsQuestionMark(child.name)) questionMarkOperator = true;
+      if (key === "SubLink" && operatorHoldsQuestionMark(child.operName)) questionMarkOperator = true;
       if (key.endsWith("Stmt")) {
         found.nested = !top;
         const keyword = planOnly ? "" : statementEffects(key, child, found, keywords);
@@ -393,7 +413,14 @@ export function classifyTree(statement: unknown, keywords: ReadonlySet<string> =
     returnsRows,
     selectIntoTemp: found.selectIntoTemp,
     dynamicSql: found.dynamicSql,
+    parameters,
+    questionMarkOperator,
   };
+}
+
+function operatorHoldsQuestionMark(name: unknown): boolean {
+  if (!Array.isArray(name)) return false;
+  return name.some((part) => isObject(part) && isObject(part.String) && String(part.String.sval).includes("?"));
 }
 
 function topReturnsRows(kind: string, body: JsonObject): boolean {
