@@ -93,10 +93,12 @@ export const postgresDialect: SqlDialect = {
     }
     // The scanner's keywords, only for the rare statement that asks (COPY: STDIN/STDOUT or a file?).
     let scanned: ScanToken[] | undefined;
+    const tokensOnce = (): ScanToken[] => {
+      scanned ??= scanTokens(numbered.sql);
+      return scanned;
+    };
     const facts: TreeFacts = { parameters: [], questionMarkOperator: false };
-    const statements = stmts.map((raw) =>
-      classified(raw.stmt, () => keywordsOf((scanned ??= scanTokens(numbered.sql)), raw), facts),
-    );
+    const statements = stmts.map((raw) => classified(raw.stmt, () => keywordsOf(tokensOnce(), raw), facts));
     verifyPlaceholders(numbered, facts.parameters, facts.questionMarkOperator);
     const fingerprint = fingerprintOfTokens(numbered.tokens);
     return {
