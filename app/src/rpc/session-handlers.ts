@@ -31,7 +31,7 @@ export async function openSession(
   request: OpenSessionRequest,
 ): Promise<OpenSessionResponse> {
   const database = findDatabase(deps, request.database);
-  ctx.logFields.database = database.name;
+  ctx.database = database.name;
   deps.guard.checkSession(ctx.identity, database.name, deps.sessions.countFor(ctx.identity.id, database.name));
   const session = await deps.sessions.open(ctx.identity.id, database);
   ctx.logFields.sessionId = session.id;
