@@ -97,6 +97,8 @@ const POSTGRES_CASES: Case[] = [
   ["the parser rejects a homoglyph", "DЕLETE FROM customer", INVALID, "INVALID_STATEMENT"],
   ["PostgreSQL's own $n", "DELETE FROM customer WHERE customer_id = $1", INVALID, "INVALID_STATEMENT"],
   ["a NUL that would end the text early", "SELECT 1\u0000; DELETE FROM customer", INVALID, "INVALID_STATEMENT"],
+  ["nested too deeply to check", `SELECT 1${" + 1".repeat(30_000)}`, INVALID, "INVALID_STATEMENT"],
+  ["longer than limits.maxSqlBytes", `SELECT 1 WHERE 1 IN (${"1,".repeat(600_000)}1)`, INVALID, "INVALID_ARGUMENT"],
 ];
 
 const SQLITE_CASES: Case[] = [
@@ -119,6 +121,7 @@ const SQLITE_CASES: Case[] = [
   ["several statements", "SELECT 1; DELETE FROM customer", DENIED, "POLICY_MULTIPLE_STATEMENTS"],
   ["the tokenizer rejects it", "SELECT 'unterminated", INVALID, "INVALID_STATEMENT"],
   ["a NUL that would end the text early", "SELECT 1\u0000; DELETE FROM customer", INVALID, "INVALID_STATEMENT"],
+  ["longer than limits.maxSqlBytes", `SELECT 1 WHERE 1 IN (${"1,".repeat(600_000)}1)`, INVALID, "INVALID_ARGUMENT"],
   // The guard calls this a read; SQLite's authorizer (the second wall) refuses loading native code.
   [
     "the database refuses: load_extension",

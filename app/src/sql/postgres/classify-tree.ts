@@ -13,9 +13,10 @@
 //   settings that change how the server reads SQL text are session and admin, every other setting admin.
 // - DO and EXECUTE (of a statement prepared in SQL) run code the guard cannot see: dynamicSql.
 // - Every name in the tree is checked against server-functions.ts (function calls, and the attribute
-//   notation `x.f` that PostgreSQL also reads as a call).
+//   notation `x.f` that PostgreSQL also reads as a call), every relation against its list of relations that
+//   hold the server's secrets (pg_authid, pg_shadow, pg_stat_activity, ...).
 import type { StatementClass, StatementEffect } from "../../core/parsed-statement.js";
-import { serverFunction } from "./server-functions.js";
+import { serverFunction, serverRelation } from "./server-functions.js";
 
 export interface TreeClassification {
   firstKeyword: string;
@@ -371,6 +372,10 @@ export function classifyTree(
     if (!isObject(value)) continue;
     for (const [key, child] of Object.entries(value)) {
       if (!isNodeKind(key)) {
+        if (key === "relname" && typeof child === "string") {
+          const relation = serverRelation(child);
+          if (relation) found.add(ADMIN, `${relation} holds what the server keeps from its users`);
+        }
         if (!planOnly && key === "lockingClause" && Array.isArray(child) && child.length > 0) {
           found.add(WRITE, "SELECT ... FOR UPDATE/SHARE locks rows");
         }
