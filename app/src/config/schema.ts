@@ -198,6 +198,15 @@ export const LimitsConfig = z
     maxFetchSize: z.number().int().min(1).default(10_000).describe("Upper bound for a client's fetch_size"),
     maxBatchItems: z.number().int().min(1).default(10_000).describe("Statements or parameter sets in one ExecuteBatch"),
     maxParams: z.number().int().min(0).default(10_000).describe("Parameters in one statement"),
+    maxSqlBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1_048_576)
+      .describe(
+        "Longest SQL text of one statement, in UTF-8 bytes; a longer one is INVALID_ARGUMENT before it is parsed " +
+          "(parsing is synchronous: a multi-megabyte text would hold the event loop)",
+      ),
   })
   .refine((l) => l.statementTimeoutMs <= l.maxStatementTimeoutMs || l.maxStatementTimeoutMs === 0, {
     message: "statementTimeoutMs must not exceed maxStatementTimeoutMs",
