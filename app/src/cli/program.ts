@@ -7,6 +7,7 @@ import { redactedConfig } from "../config/redact.js";
 import { toggleLogLevelOnSignal } from "../observability/log-level-toggle.js";
 import { createLogger } from "../observability/logger.js";
 import { startProxy } from "../proxy.js";
+import { exitProcess } from "./exit-process.js";
 import { runHashKeyCommand } from "./hash-key-command.js";
 import { runSqlCommand } from "./sql-command.js";
 
@@ -50,14 +51,14 @@ program
       signals++;
       if (signals > 1) {
         logger.warn({ signal }, "second signal: exiting now");
-        process.exit(1);
+        exitProcess(1, logger);
       }
       logger.info({ signal }, "shutting down");
       proxy.stop().then(
-        () => process.exit(0),
+        () => exitProcess(0, logger),
         (error: unknown) => {
           logger.error({ err: error }, "shutdown failed");
-          process.exit(1);
+          exitProcess(1, logger);
         },
       );
     };

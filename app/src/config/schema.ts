@@ -2,6 +2,7 @@
 // Schema (config.schema.json) and the README's configuration reference all derive from this file.
 import { z } from "zod";
 
+import { ConnectionsConfig, OverloadConfig, RateLimitsConfig } from "./limits-schema.js";
 import { SecretRef } from "./schema-secret.js";
 import { AuditConfig, AuthConfig, PolicyConfig, RoleConfig, TlsConfig } from "./security-schema.js";
 import { TracingConfig } from "./tracing-schema.js";
@@ -96,6 +97,14 @@ export const SqliteDatabase = z.strictObject({
     ),
   demo: z.boolean().default(false).describe("Create and fill the demo schema on first run"),
   readOnly: z.boolean().default(false).describe("Open the file read-only; writes fail with PERMISSION_DENIED"),
+  maxAbandonedStatements: z
+    .number()
+    .int()
+    .min(0)
+    .default(4)
+    .describe(
+      "Statements given up on at their deadline that still run inside SQLite (node:sqlite cannot interrupt a step); beyond this, new connections fail with RESOURCE_EXHAUSTED until they finish",
+    ),
   ...common,
 });
 
@@ -187,6 +196,7 @@ export const ServerConfig = z.strictObject({
     .describe("Largest response message sent; bigger results fail with RESOURCE_EXHAUSTED"),
   readinessTimeoutMs: z.number().int().min(100).default(2000).describe("Bound for each database check in /readyz"),
   tls: TlsConfig.optional(),
+  connections: ConnectionsConfig.default(ConnectionsConfig.parse({})),
 });
 
 export const LimitsConfig = z
@@ -253,6 +263,8 @@ export const ProxyConfig = z
       .describe("Authorization: what each role may run, per database. Used when auth is configured"),
     policy: PolicyConfig.default(PolicyConfig.parse({})).describe("Statement policy applied to every caller"),
     audit: AuditConfig.default(AuditConfig.parse({})).describe("Audit trail of executed statements"),
+    rateLimits: RateLimitsConfig.default(RateLimitsConfig.parse({})),
+    overload: OverloadConfig.default(OverloadConfig.parse({})),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.databases);

@@ -3,8 +3,9 @@
 
 import { type StatementOutcome, statementAuditRecord } from "../audit/statement-audit-record.js";
 import type { CallContext } from "../core/call-context.js";
+import { seenByClient } from "../core/call-outcome.js";
 import type { ParsedStatement } from "../core/parsed-statement.js";
-import { codeName } from "../core/status-codes.js";
+import { codeName, StatusCode } from "../core/status-codes.js";
 import { dbSystemName, inSpan, SpanKind } from "../observability/spans.js";
 import type { StatementDecision } from "../policy/statement-guard.js";
 import type { Target } from "./connection-target.js";
@@ -53,6 +54,7 @@ export async function runAudited<T>(
   try {
     const outcome = await statementSpan(target, decision, run);
     rows = outcome.rows;
+    status = codeName(seenByClient(ctx, StatusCode.OK));
     return outcome.value;
   } catch (error) {
     status = statusOf(error, ctx, target);
@@ -96,7 +98,7 @@ function statementSpan<T>(
 }
 
 function statusOf(error: unknown, ctx: CallContext, target: Target): string {
-  return ctx.signal.aborted ? "Canceled" : codeName(toApiError(error, target.database.name).code);
+  return codeName(seenByClient(ctx, toApiError(error, target.database.name).code));
 }
 
 function recordAudit(

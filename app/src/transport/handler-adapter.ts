@@ -3,6 +3,7 @@
 // status, failCall) and sends the result, honouring back-pressure on streams.
 import { once } from "node:events";
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
+import { seenByClient } from "../core/call-outcome.js";
 import { StatusCode } from "../core/status-codes.js";
 import type { Logger } from "../observability/logger.js";
 import { runInContext } from "../observability/spans.js";
@@ -24,9 +25,9 @@ export interface HandlerAdapter {
   serverStream<Req, Res>(handler: StreamHandler<Req, Res>): (call: ServerWritableStream<Req, Res>) => void;
 }
 
-/** A handler that finished while the client had gone (cancel or deadline) counts as cancelled. */
+/** A handler that finished while the client had gone counts as what the client saw: cancelled or past its deadline. */
 function succeeded(ctx: GrpcCallContext): void {
-  ctx.end({ code: ctx.signal.aborted ? StatusCode.CANCELLED : StatusCode.OK, reason: undefined });
+  ctx.end({ code: seenByClient(ctx, StatusCode.OK), reason: undefined });
 }
 
 /** Runs the handler with the call's span active, so its log lines and child spans belong to the call. */

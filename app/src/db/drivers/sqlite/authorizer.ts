@@ -178,7 +178,13 @@ export function createAuthorizer(
  * action and the class it needs (never the statement's text); a statement SQLite compiles without asking
  * anything needs admin. The authorizer is removed afterwards, so the driver's own statements run unchecked.
  */
-export function prepareAuthorized(db: DatabaseSync, sql: string, permits: ReadonlySet<StatementClass>): StatementSync {
+export function prepareAuthorized(
+  db: DatabaseSync,
+  sql: string,
+  permits: ReadonlySet<StatementClass>,
+  /** Sees every action too (the SQLite worker learns from it whether the statement writes). */
+  observe?: (actionCode: number) => void,
+): StatementSync {
   let asked = 0;
   let denied: string | undefined;
   const authorize = createAuthorizer(permits, (action, need) => {
@@ -186,6 +192,7 @@ export function prepareAuthorized(db: DatabaseSync, sql: string, permits: Readon
   });
   db.setAuthorizer((...args) => {
     asked++;
+    observe?.(args[0]);
     return authorize(...args);
   });
   let statement: StatementSync;
