@@ -58,12 +58,17 @@ const header = [
   "# `node alerts/slo/generate.mjs`. Multi-window multi-burn-rate alerts (Google SRE workbook, chapter 5).",
   "",
 ].join("\n");
-const text = header + stringify({
-  groups: [
-    { name: `${spec.service}-slo-recording`, rules: recordingRules },
-    { name: `${spec.service}-slo-alerts`, rules: alertRules },
-  ],
-}, { lineWidth: 0 });
+const text =
+  header +
+  stringify(
+    {
+      groups: [
+        { name: `${spec.service}-slo-recording`, rules: recordingRules },
+        { name: `${spec.service}-slo-alerts`, rules: alertRules },
+      ],
+    },
+    { lineWidth: 0 },
+  );
 
 if (process.argv.includes("--check")) {
   const current = readFileSync(target, "utf8");

@@ -39,16 +39,13 @@ describe("alert rules", () => {
     ]);
   });
 
-  it.each(rules.map((r) => [r.alert, r] as const))(
-    "%s has severity, summary and a runbook",
-    (_name, rule) => {
-      // critical pages, warning opens a ticket, info and none (the Watchdog) notify no one (alertmanager.yml).
-      expect(["critical", "warning", "info", "none"]).toContain(rule.labels?.severity);
-      expect(rule.annotations?.summary).toBeTruthy();
-      const url = rule.annotations?.runbook_url ?? "";
-      expect(url).toBe(`${RUNBOOK_PREFIX}docs/runbooks/${rule.alert}.md`);
-      const file = fileURLToPath(new URL(`../../${url.slice(RUNBOOK_PREFIX.length)}`, import.meta.url));
-      expect(existsSync(file), file).toBe(true);
-    },
-  );
+  it.each(rules.map((r) => [r.alert, r] as const))("%s has severity, summary and a runbook", (_name, rule) => {
+    // critical pages, warning opens a ticket, info and none (the Watchdog) notify no one (alertmanager.yml).
+    expect(["critical", "warning", "info", "none"]).toContain(rule.labels?.severity);
+    expect(rule.annotations?.summary).toBeTruthy();
+    const url = rule.annotations?.runbook_url ?? "";
+    expect(url).toBe(`${RUNBOOK_PREFIX}docs/runbooks/${rule.alert}.md`);
+    const file = fileURLToPath(new URL(`../../${url.slice(RUNBOOK_PREFIX.length)}`, import.meta.url));
+    expect(existsSync(file), file).toBe(true);
+  });
 });
