@@ -1,7 +1,10 @@
 // Starts and stops the whole proxy from a validated configuration: databases and pools, sessions, the gRPC
 // server, the HTTP side port, health. Used by `serve` and by the end-to-end tests.
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
+import { circuitBreakerOf } from "./config/schema.js";
 import { credentialSourceFor } from "./config/secrets.js";
+import { DatabaseCircuit } from "./db/circuit-breaker.js";
+import { DatabaseHealth } from "./db/database-health.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
 import { createDriver } from "./db/drivers/index.js";
@@ -20,7 +23,7 @@ import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./server/grpc-serv
 import { createHttpServer, listenHttp } from "./server/http-server.js";
 import { createAuthenticationInterceptor } from "./server/interceptors/authentication.js";
 import type { IdentityResolver } from "./server/interceptors/identity.js";
-import { startReadinessLoop } from "./server/readiness.js";
+import { syncGrpcHealth } from "./server/readiness.js";
 import { createServerTls } from "./server/tls/server-tls.js";
 import { SessionRegistry } from "./sessions/registry.js";
 
@@ -31,6 +34,7 @@ export interface ProxyOptions {
   identity?: IdentityResolver;
   /** The mTLS authenticator (auth.mtls), joined to the methods built from config.auth. */
   mtlsAuthenticator?: Authenticator;
+  /** How often each database's readiness is checked (default server.readinessIntervalMs). */
   healthIntervalMs?: number;
   guard?: StatementGuard;
   audit?: AuditSink;
@@ -42,6 +46,7 @@ export interface RunningProxy {
   metrics: Metrics;
   sessions: SessionRegistry;
   databases: DatabaseRegistry;
+  health: DatabaseHealth;
   /** Graceful stop: refuse new calls, drain in-flight ones up to drainTimeoutMs, roll back sessions, close pools. */
   stop(): Promise<void>;
 }
@@ -100,19 +105,30 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         logger,
         credentialsFor: (_name: string, db: DatabaseConfig): CredentialSource => credentialSourceFor(db, env),
         createDriver: (name, db, deps): Promise<Driver> => createDriver(name, db, deps),
-        createPool: (name, db, driver, observer) =>
+        createCircuit: (name, db) =>
+          new DatabaseCircuit({
+            database: name,
+            config: circuitBreakerOf(db),
+            logger: logger.child({ database: name }),
+          }),
+        createPool: (name, db, driver, observer, circuit) =>
           new ConnectionPool({
             database: name,
             config: db.pool,
             connect: () => driver.connect(),
             logger: logger.child({ database: name }),
             ...(observer ? { observer } : {}),
+            ...(circuit ? { mayOpenInBackground: () => circuit.allowsBackgroundConnects() } : {}),
           }),
         observerFor: (name) => metrics.poolObserver(name),
       }),
     (d) => d.close(0),
   );
-  for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
+  for (const db of databases.all()) {
+    metrics.trackPool(db.name, () => db.pool.stats());
+    const circuit = db.circuit;
+    if (circuit) metrics.trackCircuit(db.name, () => circuit.state);
+  }
 
   const sessions = new SessionRegistry({
     config: config.sessions,
@@ -152,26 +168,23 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   });
 
   let draining = false;
-  const stopHealthLoop = startReadinessLoop(
-    databases,
-    config.server.readinessTimeoutMs,
-    options.healthIntervalMs ?? 5000,
-    (ok) => {
-      const state = ok && !draining ? "SERVING" : "NOT_SERVING";
-      health.setStatus("", state);
-      health.setStatus(SQL_SERVICE_NAME, state);
-    },
-  );
-
-  const http = createHttpServer({
-    metrics,
-    databases,
-    readinessTimeoutMs: config.server.readinessTimeoutMs,
-    isDraining: () => draining,
+  // One readiness state for /readyz and gRPC health; the first round of checks runs before the ports open.
+  const databaseHealth = new DatabaseHealth({
+    databases: databases.all(),
+    intervalMs: options.healthIntervalMs ?? config.server.readinessIntervalMs,
+    timeoutMs: config.server.readinessTimeoutMs,
   });
+  const grpcHealth = syncGrpcHealth(health, databaseHealth, ["", SQL_SERVICE_NAME], () => draining);
+  const stopHealth = () => {
+    databaseHealth.stop();
+    grpcHealth.stop();
+  };
+  undo.push(stopHealth);
+  await databaseHealth.start();
+
+  const http = createHttpServer({ metrics, health: databaseHealth, isDraining: () => draining });
 
   undo.push(
-    stopHealthLoop,
     () => server.forceShutdown(),
     () => http.close(),
   );
@@ -192,9 +205,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const stop = () => {
     stopping ??= (async () => {
       draining = true;
-      health.setStatus("", "NOT_SERVING");
-      health.setStatus(SQL_SERVICE_NAME, "NOT_SERVING");
-      stopHealthLoop();
+      grpcHealth.refresh();
+      stopHealth();
       tls?.close();
       const drainTimeoutMs = config.server.drainTimeoutMs;
       logger.info({ drainTimeoutMs }, "draining");
@@ -221,5 +233,5 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     return stopping;
   };
 
-  return { grpcPort, httpPort, metrics, sessions, databases, stop };
+  return { grpcPort, httpPort, metrics, sessions, databases, health: databaseHealth, stop };
 }

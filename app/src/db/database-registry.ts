@@ -1,6 +1,9 @@
-// The configured databases by name: driver and pool for each, and the default. Built once at start-up.
+// The configured databases by name: driver, circuit breaker and pool for each, and the default. Built once
+// at start-up.
 import type { DatabaseConfig } from "../config/schema.js";
 import type { Logger } from "../observability/logger.js";
+import type { DatabaseCircuit } from "./circuit-breaker.js";
+import { CircuitBreakingPool } from "./circuit-breaking-pool.js";
 import type { CredentialSource, Driver, DriverName } from "./driver.js";
 import { DbError } from "./errors.js";
 import type { Pool, PoolObserver } from "./pool-types.js";
@@ -9,7 +12,9 @@ export interface Database {
   readonly name: string;
   readonly driver: DriverName;
   readonly config: DatabaseConfig;
+  /** Behind the circuit breaker when there is one. */
   readonly pool: Pool;
+  readonly circuit: DatabaseCircuit | undefined;
 }
 
 export interface DatabaseFactoryDeps {
@@ -20,8 +25,15 @@ export interface DatabaseFactoryDeps {
     config: DatabaseConfig,
     deps: { credentials: CredentialSource; logger: Logger },
   ): Promise<Driver>;
-  createPool(name: string, config: DatabaseConfig, driver: Driver, observer: PoolObserver | undefined): Pool;
+  createPool(
+    name: string,
+    config: DatabaseConfig,
+    driver: Driver,
+    observer: PoolObserver | undefined,
+    circuit: DatabaseCircuit | undefined,
+  ): Pool;
   observerFor?(name: string): PoolObserver;
+  createCircuit?(name: string, config: DatabaseConfig): DatabaseCircuit | undefined;
 }
 
 export class DatabaseRegistry {
@@ -40,8 +52,10 @@ export class DatabaseRegistry {
       const logger = deps.logger.child({ database: name });
       const driver = await deps.createDriver(name, config, { credentials: deps.credentialsFor(name, config), logger });
       drivers.push(driver);
-      const pool = deps.createPool(name, config, driver, deps.observerFor?.(name));
-      databases.set(name, { name, driver: driver.name, config, pool });
+      const circuit = deps.createCircuit?.(name, config);
+      const inner = deps.createPool(name, config, driver, deps.observerFor?.(name), circuit);
+      const pool = circuit ? new CircuitBreakingPool(inner, circuit) : inner;
+      databases.set(name, { name, driver: driver.name, config, pool, circuit });
     }
     // With one database it is the default; otherwise the one marked default (validated by the schema).
     const defaultName = names.find((n) => configs[n]?.default) ?? names[0];

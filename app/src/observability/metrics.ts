@@ -2,6 +2,7 @@
 // rules work unchanged; pool and session gauges are collected on scrape from their owners.
 import { getHeapStatistics } from "node:v8";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { CIRCUIT_STATE_VALUE, type CircuitStateName } from "../db/circuit-breaker.js";
 import type { LeaseHolder, PoolObserver, PoolStats } from "../db/pool-types.js";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -18,8 +19,11 @@ export class Metrics {
   readonly poolLeaks: Counter<"database">;
   readonly poolConnectionsCreated: Counter<"database">;
   readonly poolConnectionsClosed: Counter<"database">;
+  readonly poolConnectionsLost: Counter<"database" | "state">;
+  readonly poolLeaksReclaimed: Counter<"database">;
   readonly sessionsExpired: Counter<string>;
   private readonly poolSources = new Map<string, () => PoolStats>();
+  private readonly circuitSources = new Map<string, () => CircuitStateName>();
   private sessionSource: () => number = () => 0;
 
   constructor() {
@@ -96,6 +100,29 @@ export class Metrics {
       labelNames: ["database"],
       registers,
     });
+    this.poolConnectionsLost = new Counter({
+      name: "db_pool_connections_lost_total",
+      help: "Pooled connections the driver reported gone (socket closed or failed, abandoned after an unanswered cancel), by where they were (idle or lent).",
+      labelNames: ["database", "state"],
+      registers,
+    });
+    this.poolLeaksReclaimed = new Counter({
+      name: "db_pool_leaks_reclaimed_total",
+      help: "Leases held past leakReclaimAfterMs, taken back and their connection closed.",
+      labelNames: ["database"],
+      registers,
+    });
+    const circuitSources = this.circuitSources;
+    new Gauge({
+      name: "proxy_circuit_state",
+      help: "Circuit breaker state per database: 0 closed, 1 half-open (probing), 2 open (calls fail fast).",
+      labelNames: ["database"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [database, state] of circuitSources) this.set({ database }, CIRCUIT_STATE_VALUE[state()]);
+      },
+    });
     this.sessionsExpired = new Counter({
       name: "proxy_sessions_expired_total",
       help: "Sessions closed by the idle reaper.",
@@ -142,6 +169,10 @@ export class Metrics {
     this.poolSources.set(database, stats);
   }
 
+  trackCircuit(database: string, state: () => CircuitStateName): void {
+    this.circuitSources.set(database, state);
+  }
+
   trackSessions(count: () => number): void {
     this.sessionSource = count;
   }
@@ -153,6 +184,9 @@ export class Metrics {
       leakDetected: (_holder: LeaseHolder) => this.poolLeaks.inc({ database }),
       connectionCreated: () => this.poolConnectionsCreated.inc({ database }),
       connectionClosed: () => this.poolConnectionsClosed.inc({ database }),
+      connectionLost: (_reason, wasLent) =>
+        this.poolConnectionsLost.inc({ database, state: wasLent ? "active" : "idle" }),
+      leakReclaimed: (_holder: LeaseHolder) => this.poolLeaksReclaimed.inc({ database }),
     };
   }
 }

@@ -1,6 +1,7 @@
 // Maps driver-neutral DbErrors to API errors, following the error table in DESIGN.md. Internal errors
 // are replaced by a generic message so that nothing of the proxy's internals reaches a client.
 import { status } from "@grpc/grpc-js";
+import { CircuitOpenError } from "../db/circuit-breaker.js";
 import { DbError, type DbErrorKind } from "../db/errors.js";
 import { ApiError } from "./api-error.js";
 
@@ -38,10 +39,11 @@ export function apiErrorFromDbError(error: DbError, database: string): ApiError 
       : error.kind === "authentication_failed"
         ? `database "${database}" rejected the proxy's credentials`
         : error.message;
+  // The circuit breaker knows when its probe runs: its delay beats the table's.
+  const reason = error instanceof CircuitOpenError ? "CIRCUIT_OPEN" : mapping.reason;
+  const retryDelayMs = error.retryDelayMs ?? mapping.retryDelayMs;
   const options =
-    mapping.retryDelayMs === undefined
-      ? { reason: mapping.reason, metadata, cause: error }
-      : { reason: mapping.reason, metadata, retryDelayMs: mapping.retryDelayMs, cause: error };
+    retryDelayMs === undefined ? { reason, metadata, cause: error } : { reason, metadata, retryDelayMs, cause: error };
   return new ApiError(mapping.code, message, options);
 }
 

@@ -20,6 +20,8 @@ const baseConfig: PoolConfig = {
   validationTimeoutMs: 1000,
   validateOnBorrow: true,
   leakDetectionThresholdMs: 0,
+  leakReclaimAfterMs: 0,
+  cancelGraceMs: 500,
 };
 
 class RecordingObserver implements PoolObserver {

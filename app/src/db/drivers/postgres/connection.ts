@@ -6,9 +6,16 @@
 //
 // Limits: openCursor on a prepared statement runs its SQL text in an unnamed portal (pg-cursor has no
 // named statements); Execute with maxRows on a prepared statement fetches all rows and truncates.
+//
+// Loss: the client's 'error' and 'end' events mark the connection lost at any moment (idle, lent, mid-cursor,
+// mid-cancel); every wait on the client is raced against that (ConnectionLiveness), so an in-flight statement
+// fails with UNAVAILABLE at once instead of waiting for a reply that cannot come. A statement that has not
+// settled cancelGraceMs after its cancel was sent (a frozen or partitioned server) is abandoned: the socket is
+// destroyed and the call fails with DEADLINE_EXCEEDED on time.
 import type pg from "pg";
 import type { Logger } from "pino";
 import { toNumberedPlaceholders } from "../../../sql/placeholders.js";
+import { ConnectionLiveness } from "../../connection-liveness.js";
 import type {
   Connection,
   Cursor,
@@ -25,7 +32,7 @@ import { DbError } from "../../errors.js";
 import { nextConnectionId } from "../../pool-connection-ids.js";
 import type { SqlValue } from "../../values.js";
 import { sendCancelRequest } from "./cancel.js";
-import { columnsFrom, PgCursor, rowFrom, rowsAffectedOf } from "./cursor.js";
+import { type CursorHost, columnsFrom, PgCursor, rowFrom, rowsAffectedOf } from "./cursor.js";
 import { mapPgError } from "./errors.js";
 import { describeTable, listTables } from "./metadata.js";
 import { RAW_TEXT_TYPES, toPgParam } from "./types.js";
@@ -42,7 +49,17 @@ interface ClientInternals {
   processID: number | null;
   secretKey: number | null;
   getTransactionStatus(): string | null;
-  connection: { parsedStatements: Record<string, string> };
+  connection: { parsedStatements: Record<string, string>; stream?: { destroy(): void } };
+}
+
+/** A statement still running this long after its cancel was sent is abandoned with its connection. */
+export const DEFAULT_CANCEL_GRACE_MS = 500;
+/** close() waits this long for the server to acknowledge Terminate before it destroys the socket. */
+const CLOSE_GRACE_MS = 1000;
+
+export interface PostgresConnectionOptions {
+  logger?: Logger;
+  cancelGraceMs?: number;
 }
 
 function timeoutError(cause?: unknown): DbError {
@@ -54,25 +71,41 @@ export class PostgresConnection implements Connection {
   readonly driver = "postgres" as const;
   private brokenFlag = false;
   private preparedSeq = 0;
+  private readonly liveness = new ConnectionLiveness();
+  private readonly logger: Logger | undefined;
+  private readonly cancelGraceMs: number;
 
   constructor(
     private readonly client: pg.Client,
     private readonly cancelTarget: { host: string; port: number },
     private readonly typeNames: ReadonlyMap<number, string>,
-    private readonly logger?: Logger,
+    options: PostgresConnectionOptions = {},
   ) {
+    this.logger = options.logger;
+    this.cancelGraceMs = options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
     // Without a listener, a socket error after connect would crash the process.
     client.on("error", (error) => {
       this.brokenFlag = true;
-      this.logger?.warn({ connectionId: this.id, err: mapPgError(error).message }, "postgres connection error");
+      const mapped = mapPgError(error);
+      if (!this.liveness.lost) {
+        this.logger?.warn({ connectionId: this.id, err: mapped.message }, "postgres connection error");
+      }
+      // The server's own words (e.g. "terminating connection due to administrator command") may reach the
+      // client; a socket error's text may name an address, so it does not.
+      this.liveness.markLost(lostError(mapped.sqlstate ? mapped.message : "the socket failed", error));
     });
     client.on("end", () => {
       this.brokenFlag = true;
+      this.liveness.markLost(lostError("connection closed", undefined));
     });
   }
 
   get broken(): boolean {
     return this.brokenFlag;
+  }
+
+  onLost(listener: (reason: DbError) => void): () => void {
+    return this.liveness.onLost(listener);
   }
 
   get inTransaction(): boolean {
@@ -87,7 +120,7 @@ export class PostgresConnection implements Connection {
 
   async validate(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw timeoutError();
-    await this.cancellable(this.client.query("SELECT 1"), signal);
+    await this.cancellable(this.liveness.guard(this.client.query("SELECT 1")), signal);
   }
 
   async execute(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<ExecResult> {
@@ -100,7 +133,7 @@ export class PostgresConnection implements Connection {
         text,
         values,
         options.signal,
-        this.cancellable,
+        this.cursorHost,
         this.typeNames,
         RAW_TEXT_TYPES,
         options.maxRows + 1,
@@ -116,7 +149,10 @@ export class PostgresConnection implements Connection {
       }
     }
     const config = { text, values, name, rowMode: "array" as const, types: RAW_TEXT_TYPES, queryMode: "extended" };
-    const result = await this.cancellable(this.client.query(config as pg.QueryArrayConfig), options.signal);
+    const result = await this.cancellable(
+      this.liveness.guard(this.client.query(config as pg.QueryArrayConfig)),
+      options.signal,
+    );
     const fields = result.fields ?? [];
     let rows = (result.rows as unknown[][]).map((r) => rowFrom(r, fields));
     let truncated = false;
@@ -140,7 +176,7 @@ export class PostgresConnection implements Connection {
       text,
       values,
       options.signal,
-      this.cancellable,
+      this.cursorHost,
       this.typeNames,
       RAW_TEXT_TYPES,
     );
@@ -195,18 +231,51 @@ export class PostgresConnection implements Connection {
     return await describeTable((text, values) => this.query(text, values), schema, table);
   }
 
+  /** Ends the session politely; a server that does not answer within CLOSE_GRACE_MS gets its socket destroyed. */
   async close(): Promise<void> {
     this.brokenFlag = true;
-    await this.client.end().catch(() => {});
+    if (this.liveness.lost) {
+      this.destroySocket();
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_GRACE_MS);
+    });
+    await Promise.race([this.client.end().catch(() => {}), grace]);
+    clearTimeout(timer);
+    this.destroySocket();
   }
 
   /** Internal statements (metadata, transaction control): default pg parsing, errors mapped. */
   private async query(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
     try {
-      return await this.client.query({ text, values, queryMode: "extended" } as pg.QueryConfig);
+      return await this.liveness.guard(this.client.query({ text, values, queryMode: "extended" } as pg.QueryConfig));
     } catch (error) {
       throw this.noteBroken(mapPgError(error));
     }
+  }
+
+  private destroySocket(): void {
+    (this.client as unknown as ClientInternals).connection.stream?.destroy();
+  }
+
+  /** The server did not settle a cancelled statement in time: give up on the connection so the call returns. */
+  private abandon(): void {
+    if (this.liveness.lost) return;
+    this.brokenFlag = true;
+    this.logger?.warn(
+      { connectionId: this.id, cancelGraceMs: this.cancelGraceMs },
+      "postgres connection abandoned: a cancelled statement did not settle (server frozen or unreachable)",
+    );
+    this.liveness.markLost(
+      new DbError(
+        "timeout",
+        `statement cancelled (timeout or client cancel); the database did not answer within ${this.cancelGraceMs} ms, the connection was closed`,
+        { sqlstate: "57014", connectionBroken: true },
+      ),
+    );
+    this.destroySocket();
   }
 
   private noteBroken(error: DbError): DbError {
@@ -239,6 +308,26 @@ export class PostgresConnection implements Connection {
     return { text, values: params.map(toPgParam), name };
   }
 
+  private readonly cursorHost: CursorHost = ((connection: PostgresConnection) => ({
+    cancellable: (work, signal) => connection.cancellable(work, signal),
+    guard: (work) => connection.liveness.guard(work),
+    bounded: (work) => connection.bounded(work),
+    get lost() {
+      return connection.liveness.lost !== undefined;
+    },
+  }))(this);
+
+  /** guard with a bound: a server that does not answer within cancelGraceMs gets the connection abandoned. */
+  private async bounded<T>(work: Promise<T>): Promise<T> {
+    const timer = setTimeout(() => this.abandon(), this.cancelGraceMs);
+    timer.unref();
+    try {
+      return await this.liveness.guard(work);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Awaits a statement; if the signal fires meanwhile, cancels it in the database and rejects as timeout. */
   private readonly cancellable = async <T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
     if (!signal) {
@@ -249,9 +338,12 @@ export class PostgresConnection implements Connection {
       }
     }
     let cancelled = false;
+    let grace: NodeJS.Timeout | undefined;
     const onAbort = () => {
       cancelled = true;
       void this.cancelInDatabase();
+      grace = setTimeout(() => this.abandon(), this.cancelGraceMs);
+      grace.unref();
     };
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) onAbort();
@@ -259,9 +351,10 @@ export class PostgresConnection implements Connection {
       return await work;
     } catch (error) {
       const mapped = this.noteBroken(mapPgError(error));
-      if (cancelled && mapped.kind === "timeout") throw timeoutError(error);
+      if (cancelled && mapped.kind === "timeout" && !mapped.connectionBroken) throw timeoutError(error);
       throw mapped;
     } finally {
+      clearTimeout(grace);
       signal.removeEventListener("abort", onAbort);
     }
   };
@@ -275,4 +368,11 @@ export class PostgresConnection implements Connection {
       this.logger?.warn({ connectionId: this.id, err: (error as Error).message }, "postgres cancel request failed");
     }
   }
+}
+
+function lostError(detail: string, cause: unknown): DbError {
+  return new DbError("unavailable", `connection to the database lost (${detail})`, {
+    connectionBroken: true,
+    cause,
+  });
 }

@@ -1,5 +1,6 @@
 // A real server-side cursor (pg-cursor: a named portal read in chunks). close() closes the portal at once,
-// also mid-result, so the server frees it and its locks.
+// also mid-result, so the server frees it and its locks. Reads and the close are raced against the
+// connection's loss: pg-cursor's close waits for a ReadyForQuery, which never comes from a dead server.
 import type pg from "pg";
 import Cursor from "pg-cursor";
 import type { Cursor as DriverCursor } from "../../driver.js";
@@ -26,8 +27,16 @@ export function columnsFrom(fields: pg.FieldDef[], typeNames?: ReadonlyMap<numbe
   return fields.map((f) => columnInfoOf(f.name, f.dataTypeID, f.dataTypeModifier, true, typeNames));
 }
 
-/** Runs a read against the connection's cancellation: an abort cancels in the database and rejects as timeout. */
-export type Cancellable = <T>(work: Promise<T>, signal: AbortSignal | undefined) => Promise<T>;
+/** What a cursor needs from its connection to never wait on a dead or frozen server. */
+export interface CursorHost {
+  /** Runs a read against the connection's cancellation: an abort cancels in the database and rejects as timeout. */
+  cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T>;
+  /** Rejects at once when the connection is lost. */
+  guard<T>(work: Promise<T>): Promise<T>;
+  /** guard, bounded: a server that does not answer in time gets the connection abandoned. */
+  bounded<T>(work: Promise<T>): Promise<T>;
+  readonly lost: boolean;
+}
 
 /**
  * Runs fn with the client's socket corked until the next tick, so the several protocol messages it writes
@@ -57,7 +66,7 @@ export class PgCursor implements DriverCursor {
     firstRows: unknown[][],
     private readonly fields: pg.FieldDef[],
     private readonly signal: AbortSignal | undefined,
-    private readonly cancellable: Cancellable,
+    private readonly host: CursorHost,
   ) {
     this.buffered = firstRows;
   }
@@ -68,7 +77,7 @@ export class PgCursor implements DriverCursor {
     text: string,
     values: unknown[],
     signal: AbortSignal | undefined,
-    cancellable: Cancellable,
+    host: CursorHost,
     typeNames: ReadonlyMap<number, string>,
     types: pg.CustomTypesConfig,
     firstRead = 1,
@@ -76,13 +85,13 @@ export class PgCursor implements DriverCursor {
     const cursor = corked(client, () => client.query(new Cursor<unknown[]>(text, values, { rowMode: "array", types })));
     let first: unknown[][];
     try {
-      first = await cancellable(cursor.read(firstRead), signal);
+      first = await host.cancellable(host.guard(cursor.read(firstRead)), signal);
     } catch (error) {
-      await cursor.close().catch(() => {});
+      await closeQuietly(cursor, client, host);
       throw mapPgError(error);
     }
     const fields = (cursor as unknown as PgCursorInternals)._result.fields;
-    const opened = new PgCursor(client, cursor, columnsFrom(fields, typeNames), first, fields, signal, cancellable);
+    const opened = new PgCursor(client, cursor, columnsFrom(fields, typeNames), first, fields, signal, host);
     if (first.length < firstRead) opened.exhausted = true;
     return opened;
   }
@@ -102,8 +111,8 @@ export class PgCursor implements DriverCursor {
       }
       let more: unknown[][];
       try {
-        more = await this.cancellable(
-          corked(this.client, () => this.cursor.read(maxRows - raw.length)),
+        more = await this.host.cancellable(
+          this.host.guard(corked(this.client, () => this.cursor.read(maxRows - raw.length))),
           this.signal,
         );
       } catch (error) {
@@ -120,6 +129,12 @@ export class PgCursor implements DriverCursor {
     if (this.closed) return;
     this.closed = true;
     this.buffered = [];
-    await corked(this.client, () => this.cursor.close()).catch(() => {});
+    await closeQuietly(this.cursor, this.client, this.host);
   }
+}
+
+/** Closes the portal unless the connection is gone (then there is nothing to close and no one to answer). */
+async function closeQuietly(cursor: Cursor<unknown[]>, client: pg.Client, host: CursorHost): Promise<void> {
+  if (host.lost) return;
+  await host.bounded(corked(client, () => cursor.close())).catch(() => {});
 }
