@@ -3,7 +3,7 @@
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
 import { circuitBreakerOf } from "./config/schema.js";
 import { credentialSourceFor } from "./config/secrets.js";
-import { DatabaseCircuit } from "./db/circuit-breaker.js";
+import { CIRCUIT_STATE_VALUE, DatabaseCircuit } from "./db/circuit-breaker.js";
 import { DatabaseHealth } from "./db/database-health.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
@@ -127,7 +127,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   for (const db of databases.all()) {
     metrics.trackPool(db.name, () => db.pool.stats());
     const circuit = db.circuit;
-    if (circuit) metrics.trackCircuit(db.name, () => circuit.state);
+    if (circuit) metrics.trackCircuit(db.name, () => CIRCUIT_STATE_VALUE[circuit.state]);
   }
 
   const sessions = new SessionRegistry({

@@ -2,7 +2,6 @@
 // rules work unchanged; pool and session gauges are collected on scrape from their owners.
 import { getHeapStatistics } from "node:v8";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { CIRCUIT_STATE_VALUE, type CircuitStateName } from "../db/circuit-breaker.js";
 import type { LeaseHolder, PoolObserver, PoolStats } from "../db/pool-types.js";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -23,7 +22,7 @@ export class Metrics {
   readonly poolLeaksReclaimed: Counter<"database">;
   readonly sessionsExpired: Counter<string>;
   private readonly poolSources = new Map<string, () => PoolStats>();
-  private readonly circuitSources = new Map<string, () => CircuitStateName>();
+  private readonly circuitSources = new Map<string, () => number>();
   private sessionSource: () => number = () => 0;
 
   constructor() {
@@ -120,7 +119,7 @@ export class Metrics {
       registers,
       collect() {
         this.reset();
-        for (const [database, state] of circuitSources) this.set({ database }, CIRCUIT_STATE_VALUE[state()]);
+        for (const [database, state] of circuitSources) this.set({ database }, state());
       },
     });
     this.sessionsExpired = new Counter({
@@ -169,7 +168,8 @@ export class Metrics {
     this.poolSources.set(database, stats);
   }
 
-  trackCircuit(database: string, state: () => CircuitStateName): void {
+  /** state() gives the gauge value: 0 closed, 1 half-open, 2 open. */
+  trackCircuit(database: string, state: () => number): void {
     this.circuitSources.set(database, state);
   }
 
