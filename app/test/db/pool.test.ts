@@ -288,7 +288,12 @@ describe("ConnectionPool", () => {
   it("destroys a PostgreSQL connection the server terminated", async () => {
     const db = await createTestDatabase("pool");
     const driver = createPostgresDriver(db.config, { credentials: db.credentials });
-    const { pool, observer } = makePool({ max: 1 }, { connect: () => driver.connect() });
+    // A new PostgreSQL connection (TCP + SCRAM) on a busy machine can take longer than the SQLite-sized
+    // 200 ms default here; the bound is the PostgreSQL pool's own configured acquire timeout.
+    const { pool, observer } = makePool(
+      { max: 1, acquireTimeoutMs: db.config.pool.acquireTimeoutMs },
+      { connect: () => driver.connect() },
+    );
     try {
       const lease = await pool.acquire(holder);
       const pid = await lease.connection.execute({ sql: "SELECT pg_backend_pid()" }, [], {});
