@@ -13,6 +13,11 @@ export class ConnectionLiveness {
     return this.lostReason;
   }
 
+  /** Something is awaiting the connection right now (a statement, a read, a close of a portal). */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Records the loss once (the first reason wins), rejects what is pending, then tells the listeners. */
   markLost(reason: DbError): void {
     if (this.lostReason) return;

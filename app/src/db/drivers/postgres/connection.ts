@@ -231,13 +231,16 @@ export class PostgresConnection implements Connection {
     return await describeTable((text, values) => this.query(text, values), schema, table);
   }
 
-  /** Ends the session politely; a server that does not answer within CLOSE_GRACE_MS gets its socket destroyed. */
+  /** Ends the session politely; a server that does not answer within CLOSE_GRACE_MS gets its socket destroyed.
+   * A statement still running is cancelled first: the server would otherwise run it to its end. */
   async close(): Promise<void> {
     this.brokenFlag = true;
     if (this.liveness.lost) {
       this.destroySocket();
       return;
     }
+    // Closed under a running statement (reclaimed, pool shutdown): the server would run it to its end.
+    if (this.liveness.busy) void this.cancelInDatabase();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, CLOSE_GRACE_MS);
@@ -278,8 +281,13 @@ export class PostgresConnection implements Connection {
     this.destroySocket();
   }
 
+  /** An error that ends the connection (server termination, socket failure) marks it lost before the caller
+   * hears of it, so the pool's books have already moved on when the holder reacts. */
   private noteBroken(error: DbError): DbError {
-    if (error.connectionBroken) this.brokenFlag = true;
+    if (error.connectionBroken) {
+      this.brokenFlag = true;
+      this.liveness.markLost(error);
+    }
     return error;
   }
 
