@@ -119,7 +119,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
             connect: () => driver.connect(),
             logger: logger.child({ database: name }),
             ...(observer ? { observer } : {}),
-            ...(circuit ? { mayOpenInBackground: () => circuit.allowsBackgroundConnects() } : {}),
+            ...(circuit
+              ? {
+                  mayOpenInBackground: () => circuit.allowsBackgroundConnects(),
+                  backgroundConnectFailed: (error: unknown) => void circuit.recordFailure(error),
+                }
+              : {}),
           }),
         observerFor: (name) => metrics.poolObserver(name),
       }),

@@ -49,7 +49,7 @@ export const PoolConfig = z
       .min(50)
       .default(500)
       .describe(
-        "A cancelled statement the database has not settled after this long (frozen or unreachable server) is abandoned: its connection is closed and the call returns DEADLINE_EXCEEDED",
+        "A cancelled statement whose cancel the database has not taken after this long (frozen or unreachable server) is abandoned: its connection is closed and the call returns DEADLINE_EXCEEDED. A cancel the database took gets four times as long",
       ),
   })
   .refine((p) => p.minIdle <= p.max, { message: "minIdle must not exceed max", path: ["minIdle"] })

@@ -155,10 +155,26 @@ export class DatabaseCircuit {
     }
   }
 
+  /**
+   * Like run, but while closed only fn's failures count, not its successes: for work that may not reach the
+   * database at all (a pool lending an idle connection proves nothing). While open it fails fast, and the
+   * probe is run as run() does, counted both ways.
+   */
+  async guard<T>(fn: (probe: boolean) => Promise<T>): Promise<T> {
+    if (!this.enabled) return await fn(false);
+    if (this.current !== "closed") return await this.run(fn);
+    try {
+      return await fn(false);
+    } catch (error) {
+      await this.recordFailure(error);
+      throw error;
+    }
+  }
+
   /** Counts a failure seen outside run (a stream's read losing its connection); only while closed. */
-  recordFailure(error: unknown): void {
+  async recordFailure(error: unknown): Promise<void> {
     if (!this.enabled || this.current !== "closed" || !isUnreachableSignal(error)) return;
-    void this.policy.execute(() => Promise.reject(error)).catch(() => {});
+    await this.policy.execute(() => Promise.reject(error)).catch(() => {});
   }
 
   private transition(state: CircuitState): void {

@@ -1,8 +1,10 @@
 // The breaker in front of a database's pool: acquires and the statements run on the lent connections go
 // through the database's circuit, so while it is open they fail at once without touching the database,
-// and their outcomes (connection refused or lost, cancel unanswered, acquire timed out on a hung connect)
-// open it. A half-open probe that is an acquire validates the connection it gets, so the probe really
-// reaches the database. When the circuit opens, callers already queued for a connection are told at once.
+// and their failures (connection refused or lost, cancel unanswered, acquire timed out on a hung connect)
+// open it. Statements count as successes too; acquires do not (lending an idle connection proves nothing
+// about the database, and would reset the count of statements failing in a row). A half-open probe that is
+// an acquire validates the connection it gets, so the probe really reaches the database. When the circuit
+// opens, callers already queued for a connection are told at once.
 import type { DatabaseCircuit } from "./circuit-breaker.js";
 import { CircuitOpenError } from "./circuit-breaker.js";
 import type {
@@ -35,7 +37,7 @@ export class CircuitBreakingPool implements Pool {
   }
 
   async acquire(holder: LeaseHolder, signal?: AbortSignal, options: AcquireOptions = {}): Promise<Lease> {
-    const lease = await this.circuit.run((probe) =>
+    const lease = await this.circuit.guard((probe) =>
       this.inner.acquire(holder, signal, probe ? { ...options, validate: true } : options),
     );
     return new CircuitLease(lease, this.circuit);
@@ -150,7 +152,7 @@ class CircuitCursor implements Cursor {
     try {
       return await this.inner.next(maxRows);
     } catch (error) {
-      this.circuit.recordFailure(error);
+      await this.circuit.recordFailure(error);
       throw error;
     }
   }

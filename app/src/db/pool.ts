@@ -38,6 +38,8 @@ export interface ConnectionPoolOptions {
   validateAfterIdleMs?: number;
   /** Whether connections nobody is waiting for may be opened now (minIdle); default always. */
   mayOpenInBackground?: () => boolean;
+  /** A connect nobody waited for failed (a waiter's own failure reaches the waiter instead). */
+  backgroundConnectFailed?: (error: unknown) => void;
 }
 
 /**
@@ -113,6 +115,7 @@ export class ConnectionPool implements Pool {
   private readonly observer: PoolObserver | undefined;
   private readonly validateAfterIdleMs: number;
   private readonly mayOpenInBackground: () => boolean;
+  private readonly backgroundConnectFailed: (error: unknown) => void;
 
   private readonly idle: Pooled[] = [];
   private readonly leased = new Set<PoolLease>();
@@ -134,6 +137,7 @@ export class ConnectionPool implements Pool {
     this.observer = options.observer;
     this.validateAfterIdleMs = options.validateAfterIdleMs ?? VALIDATE_AFTER_IDLE_MS;
     this.mayOpenInBackground = options.mayOpenInBackground ?? (() => true);
+    this.backgroundConnectFailed = options.backgroundConnectFailed ?? (() => {});
     const interval =
       options.maintenanceIntervalMs ?? Math.min(30_000, Math.max(1000, Math.floor(this.config.idleTimeoutMs / 2)));
     this.maintenance = setInterval(() => this.maintain(), interval);
@@ -348,13 +352,14 @@ export class ConnectionPool implements Pool {
         { database: this.database, err: (error as Error).message },
         "could not open a database connection",
       );
-      // The first in line learns why now instead of at its timeout (database down, bad credentials).
-      const waiter = this.waiters.shift();
-      waiter?.reject(
+      const failure =
         error instanceof DbError
           ? error
-          : new DbError("unavailable", `database "${this.database}": ${(error as Error).message}`, { cause: error }),
-      );
+          : new DbError("unavailable", `database "${this.database}": ${(error as Error).message}`, { cause: error });
+      // The first in line learns why now instead of at its timeout (database down, bad credentials).
+      const waiter = this.waiters.shift();
+      if (waiter) waiter.reject(failure);
+      else this.backgroundConnectFailed(failure);
       return;
     }
     this.creating -= 1;

@@ -9,9 +9,10 @@
 //
 // Loss: the client's 'error' and 'end' events mark the connection lost at any moment (idle, lent, mid-cursor,
 // mid-cancel); every wait on the client is raced against that (ConnectionLiveness), so an in-flight statement
-// fails with UNAVAILABLE at once instead of waiting for a reply that cannot come. A statement that has not
-// settled cancelGraceMs after its cancel was sent (a frozen or partitioned server) is abandoned: the socket is
-// destroyed and the call fails with DEADLINE_EXCEEDED on time.
+// fails with UNAVAILABLE at once instead of waiting for a reply that cannot come. A cancelled statement whose
+// cancel request the server has not even taken within cancelGraceMs (a frozen or partitioned server) is
+// abandoned: the socket is destroyed and the call fails with DEADLINE_EXCEEDED on time. One whose cancel was
+// taken (the server is alive, only slow) gets four grace periods before the same happens.
 import type pg from "pg";
 import type { Logger } from "pino";
 import { toNumberedPlaceholders } from "../../../sql/placeholders.js";
@@ -54,6 +55,8 @@ interface ClientInternals {
 
 /** A statement still running this long after its cancel was sent is abandoned with its connection. */
 export const DEFAULT_CANCEL_GRACE_MS = 500;
+/** A statement whose cancel the server took is abandoned only after this many grace periods. */
+const ACKNOWLEDGED_CANCEL_FACTOR = 4;
 /** close() waits this long for the server to acknowledge Terminate before it destroys the socket. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -349,8 +352,17 @@ export class PostgresConnection implements Connection {
     let grace: NodeJS.Timeout | undefined;
     const onAbort = () => {
       cancelled = true;
-      void this.cancelInDatabase();
-      grace = setTimeout(() => this.abandon(), this.cancelGraceMs);
+      let acknowledged = false;
+      void this.cancelInDatabase().then((ok) => {
+        acknowledged = ok;
+      });
+      // No answer to the cancel itself within the grace: the server is frozen or out of reach. A server that
+      // took the cancel is alive and ends the statement soon; it gets ACKNOWLEDGED_CANCEL_FACTOR times longer.
+      grace = setTimeout(() => {
+        if (!acknowledged) return this.abandon();
+        grace = setTimeout(() => this.abandon(), this.cancelGraceMs * (ACKNOWLEDGED_CANCEL_FACTOR - 1));
+        grace.unref();
+      }, this.cancelGraceMs);
       grace.unref();
     };
     signal.addEventListener("abort", onAbort, { once: true });
@@ -367,13 +379,16 @@ export class PostgresConnection implements Connection {
     }
   };
 
-  private async cancelInDatabase(): Promise<void> {
+  /** Resolves true once the server has taken the cancel request (it closes the socket after reading it). */
+  private async cancelInDatabase(): Promise<boolean> {
     const { processID, secretKey } = this.client as unknown as ClientInternals;
-    if (processID === null || secretKey === null) return;
+    if (processID === null || secretKey === null) return false;
     try {
       await sendCancelRequest(this.cancelTarget.host, this.cancelTarget.port, processID, secretKey);
+      return true;
     } catch (error) {
       this.logger?.warn({ connectionId: this.id, err: (error as Error).message }, "postgres cancel request failed");
+      return false;
     }
   }
 }
