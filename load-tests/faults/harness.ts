@@ -35,6 +35,8 @@ export interface ProxyProcess {
   openFds(): number;
   books(database?: string): Promise<{ active: number; idle: number; pending: number }>;
   circuitState(database?: string): Promise<number | undefined>;
+  /** The proxy's JSON log lines so far (warn and above: failed calls, transitions). */
+  logRecords(): Array<Record<string, unknown>>;
   /** SIGTERM, then waits for the exit (SIGKILL after killAfterMs). */
   stop(killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
@@ -77,7 +79,8 @@ export async function startProxyProcess(ctx: FaultContext, shape: ProxyShape): P
   // JSON is YAML: the proxy reads it as its configuration file.
   const file = join(ctx.workDir, `${shape.name}.yaml`);
   writeFileSync(file, JSON.stringify(config, null, 2));
-  const logFd = openSync(join(ctx.workDir, `${shape.name}.log`), "a");
+  const logFile = join(ctx.workDir, `${shape.name}.log`);
+  const logFd = openSync(logFile, "a");
   const child = spawn(process.execPath, [join(repoRoot, "app", "dist", "main.js"), "serve", "--config", file], {
     cwd: repoRoot,
     env: { ...process.env, FAULTS_PG_PASSWORD: info.password },
@@ -109,6 +112,11 @@ export async function startProxyProcess(ctx: FaultContext, shape: ProxyShape): P
       return c;
     },
     crashed: () => !stopping && child.exitCode !== null,
+    logRecords: () =>
+      readFileSync(logFile, "utf8")
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     rssBytes: () => rssOf(pid),
     openFds: () => fdsOf(pid),
     async books(database = "main") {

@@ -44,14 +44,16 @@ export interface ConnectionPoolOptions {
 
 /**
  * The acquire timeout. suspectsDatabase is true when a connect or a validation was still pending when it
- * fired (the database did not answer), false when every connection was simply lent out (load, not an outage).
+ * fired and the database showed no sign of life (no connect completed, no validation passed, no healthy
+ * connection came back) while the caller waited: the caller is told UNAVAILABLE (retriable) rather than
+ * that the pool is exhausted. False when the pool was simply busy (load, or slow connects under load).
  */
 export class AcquireTimeoutError extends DbError {
   constructor(
     message: string,
     readonly suspectsDatabase: boolean,
   ) {
-    super("resource_exhausted", message);
+    super(suspectsDatabase ? "unavailable" : "resource_exhausted", message);
   }
 }
 
@@ -126,6 +128,8 @@ export class ConnectionPool implements Pool {
   /** Closes in progress, awaited by shutdown. */
   private readonly closes = new Set<Promise<void>>();
   private closing: Promise<void> | undefined;
+  /** performance.now() of the last proof that the database answers (connect, validation, healthy return). */
+  private lastSignOfLife = Number.NEGATIVE_INFINITY;
   private readonly maintenance: NodeJS.Timeout;
   private activeDrained: (() => void) | undefined;
 
@@ -172,10 +176,15 @@ export class ConnectionPool implements Pool {
         this.observer?.acquireTimedOut();
         const s = this.stats();
         waiter.reject(
-          new AcquireTimeoutError(
-            `database "${this.database}": no connection available within ${this.config.acquireTimeoutMs} ms (pool size ${this.config.max}, ${s.active} in use, ${s.pending} waiting)`,
-            this.creating > 0 || this.handingOut > 0,
-          ),
+          (this.creating > 0 || this.handingOut > 0) && this.lastSignOfLife < waiter.enqueuedAt
+            ? new AcquireTimeoutError(
+                `database "${this.database}": no answer to a new or validated connection within ${this.config.acquireTimeoutMs} ms`,
+                true,
+              )
+            : new AcquireTimeoutError(
+                `database "${this.database}": no connection available within ${this.config.acquireTimeoutMs} ms (pool size ${this.config.max}, ${s.active} in use, ${s.pending} waiting)`,
+                false,
+              ),
         );
       }, this.config.acquireTimeoutMs);
       const onAbort = () => {
@@ -329,6 +338,7 @@ export class ConnectionPool implements Pool {
     });
     try {
       await Promise.race([pooled.connection.validate(controller.signal), timeout]);
+      this.lastSignOfLife = performance.now();
       return true;
     } catch (error) {
       this.logger.warn(
@@ -363,6 +373,7 @@ export class ConnectionPool implements Pool {
       return;
     }
     this.creating -= 1;
+    this.lastSignOfLife = performance.now();
     this.observer?.connectionCreated();
     const now = Date.now();
     const pooled: Pooled = {
@@ -444,6 +455,7 @@ export class ConnectionPool implements Pool {
       this.destroy(pooled, reason);
       this.dispatch();
     } else {
+      this.lastSignOfLife = performance.now();
       this.returnToIdle(pooled);
     }
     this.checkDrained();

@@ -47,12 +47,13 @@ export async function dbFreeze(ctx: FaultContext): Promise<ScenarioReport> {
   }
   const books = await booksAgainstServer(proxy, ctx.postgres);
   const crashed = proxy.crashed();
+  const logRecords = proxy.logRecords();
   await proxy.stop();
   return {
     scenario: `db-freeze: SIGSTOP ${FREEZE_MS / 1000} s and SIGCONT under 16 callers`,
     figures: [
       zero("proxy crashes", crashed ? 1 : 0),
-      ...outageFigures(load.records, DEADLINE_MS),
+      ...outageFigures(load.records, DEADLINE_MS, logRecords),
       info("breaker open after the freeze began", openAfter, "ms"),
       info("/readyz/main 503 after the freeze began", notReadyAfter, "ms"),
       atMost("success again after resume", recovery, 5000, "ms"),

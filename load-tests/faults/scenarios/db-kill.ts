@@ -33,12 +33,13 @@ export async function dbKill(ctx: FaultContext): Promise<ScenarioReport> {
   }
   const books = await booksAgainstServer(proxy, ctx.postgres);
   const crashed = proxy.crashed();
+  const logRecords = proxy.logRecords();
   await proxy.stop();
   return {
     scenario: `db-kill: SIGKILL + restart x${cycles} under 16 callers`,
     figures: [
       zero("proxy crashes", crashed ? 1 : 0),
-      ...outageFigures(load.records, DEADLINE_MS),
+      ...outageFigures(load.records, DEADLINE_MS, logRecords),
       atMost("success again after the database returned (max)", Math.max(...recoveries), 5000, "ms"),
       zero("stuck connections after", books.stuck),
       zero("leaked connections after", books.leaked),

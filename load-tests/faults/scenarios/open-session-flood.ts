@@ -14,7 +14,7 @@ export async function openSessionFlood(ctx: FaultContext): Promise<ScenarioRepor
   const started = performance.now();
   const proxy = await startProxyProcess(ctx, {
     name: "open-session-flood",
-    pool: { max: POOL, acquireTimeoutMs: 1000 },
+    pool: { max: POOL, acquireTimeoutMs: 3000 },
     sessions: { maxTotal: 50, maxPerCaller: FLOOD },
   });
   const clients = Array.from({ length: 10 }, () => proxy.client());
@@ -23,9 +23,10 @@ export async function openSessionFlood(ctx: FaultContext): Promise<ScenarioRepor
     Array.from({ length: FLOOD }, (_, i) => openSession(clients[i % clients.length] as never, DEADLINE_MS)),
   );
   const rssPeak = proxy.rssBytes();
-  const opened = results.filter((r) => r.code === "OK");
+  const opened = results.map((r, i) => ({ r, i })).filter(({ r }) => r.code === "OK");
+  // A session belongs to the caller that opened it (here: its connection's address): close it from there.
   const closes = await Promise.all(
-    opened.map((r, i) => closeSession(clients[i % clients.length] as never, r.response?.sessionId ?? "", 5000)),
+    opened.map(({ r, i }) => closeSession(clients[i % clients.length] as never, r.response?.sessionId ?? "", 5000)),
   );
   const sessionsLeft = await sessionGauge(proxy.httpBase);
   const books = await booksAgainstServer(proxy, ctx.postgres);

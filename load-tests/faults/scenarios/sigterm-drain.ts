@@ -12,7 +12,12 @@ const IN_FLIGHT_MARGIN_MS = 50;
 
 export async function sigtermDrain(ctx: FaultContext): Promise<ScenarioReport> {
   const started = performance.now();
-  const proxy = await startProxyProcess(ctx, { name: "sigterm-drain", server: { drainTimeoutMs: DRAIN_MS } });
+  // 8 connections go to the sessions; the callers and the long statements need their own.
+  const proxy = await startProxyProcess(ctx, {
+    name: "sigterm-drain",
+    server: { drainTimeoutMs: DRAIN_MS },
+    pool: { max: 32, acquireTimeoutMs: 5000 },
+  });
   const clients = Array.from({ length: 4 }, () => proxy.client());
   // Eight sessions, each in the middle of a transaction that wrote a row and was never committed.
   const sessionClient = proxy.client();
@@ -59,6 +64,17 @@ export async function sigtermDrain(ctx: FaultContext): Promise<ScenarioReport> {
     scenario: "sigterm-drain: SIGTERM under 16 callers, 4 long statements and 8 open transactions",
     figures: [
       zero("in-flight calls failed", inFlight.filter((r) => r.code !== "OK").length),
+      info(
+        "in-flight failures by code",
+        Object.entries(
+          countBy(
+            inFlight.filter((r) => r.code !== "OK"),
+            (r) => `${r.code}/${r.reason ?? "-"}`,
+          ),
+        )
+          .map(([c, n]) => `${c}:${n}`)
+          .join(" ") || "none",
+      ),
       info("in-flight calls completed", inFlight.filter((r) => r.code === "OK").length),
       zero("long in-flight statements failed", longDone.filter((r) => r.code !== "OK").length),
       info(
