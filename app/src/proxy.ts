@@ -8,6 +8,8 @@ import { createAuthenticators } from "./auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
 import { circuitBreakerOf } from "./config/schema.js";
+import { databaseWithLogin } from "./config/schema-login.js";
+import { Lifecycle } from "./core/lifecycle.js";
 import { CIRCUIT_STATE_VALUE, DatabaseCircuit } from "./db/circuit-breaker.js";
 import { DatabaseHealth } from "./db/database-health.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
@@ -17,15 +19,17 @@ import { ConnectionPool } from "./db/pool.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
+import { createLoginRouter, loginsByDatabase } from "./policy/role-logins.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
 import { credentialSourceFor } from "./secrets/resolve-secret.js";
 import { SessionRegistry } from "./sessions/registry.js";
 import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
 import { createHttpServer, listenHttp } from "./transport/http-server.js";
-import { createAuthenticationInterceptor } from "./transport/interceptors/authentication.js";
+import { createAuthentication } from "./transport/interceptors/authentication.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
 import { syncGrpcHealth } from "./transport/readiness.js";
+import { watchRepeatedHeaders } from "./transport/repeated-headers.js";
 import { createServerTls } from "./transport/tls/server-tls.js";
 
 export interface ProxyOptions {
@@ -58,49 +62,37 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // Before anything opens: API keys kept in a secret are part of the configuration.
   const auth = config.auth ? await withApiKeysFromSecret(config.auth, Object.keys(config.roles), env) : undefined;
   const metrics = new Metrics();
-  // What start-up has opened so far, undone in reverse order if a later step fails.
-  const undo: Array<() => unknown> = [];
-  const unwind = async () => {
-    for (const step of undo.reverse())
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-  };
-  const started = async <T>(open: () => T | Promise<T>, close?: (opened: T) => unknown): Promise<T> => {
-    try {
-      const opened = await open();
-      if (close) undo.push(() => close(opened));
-      return opened;
-    } catch (error) {
-      await unwind();
-      throw error;
-    }
-  };
+  // Every component with a start and a stop, in start order. A failed start stops what had started, newest first;
+  // the graceful stop runs the same list: drain gRPC, then sessions, the HTTP port, databases, TLS, audit, guard.
+  const lifecycle = new Lifecycle((component, error) => logger.error({ component, err: error }, "stop failed"));
   // Guard, audit and TLS first: an unreadable allow-list, audit file or certificate stops the start before any
-  // database connection or port is opened.
-  const ownGuard = options.guard
-    ? undefined
-    : await started(
-        () => createStatementGuard({ config, logger, metrics }),
-        (g) => g.close(),
-      );
-  const guard = options.guard ?? (ownGuard as StatementGuard);
-  // An audit sink passed in belongs to the caller; one built from the configuration is closed on stop.
-  const ownAudit = options.audit
-    ? undefined
-    : await started(
-        () => createAuditSink(config.audit, { logger, registry: metrics.registry }),
-        (a) => a.close(),
-      );
-  const audit = options.audit ?? (ownAudit as AuditSink);
+  // database connection or port is opened. A guard or audit sink passed in belongs to the caller.
+  const guard =
+    options.guard ??
+    (await lifecycle.start(
+      "statement guard",
+      () => createStatementGuard({ config, logger, metrics }),
+      (g) => g.close().catch((error: unknown) => logger.error({ err: error }, "allow-list flush failed")),
+    ));
+  const audit =
+    options.audit ??
+    (await lifecycle.start(
+      "audit sink",
+      () => createAuditSink(config.audit, { logger, registry: metrics.registry }),
+      (a) => a.close(),
+    ));
   const tlsConfig = config.server.tls;
   const tls = tlsConfig
-    ? await started(
+    ? await lifecycle.start(
+        "tls",
         () => createServerTls(tlsConfig, { logger: logger.child({ component: "tls" }), env }),
         (t) => t.close(),
       )
     : undefined;
-  const databases = await started(
+  const drainTimeoutMs = config.server.drainTimeoutMs;
+  const roleLogins = loginsByDatabase(config.roles);
+  const databases = await lifecycle.start(
+    "databases",
     () =>
       DatabaseRegistry.create(config.databases, {
         logger,
@@ -119,6 +111,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
             connect: () => driver.connect(),
             logger: logger.child({ database: name }),
             ...(observer ? { observer } : {}),
+            // While the database is down only probes open connections to it: minIdle waits for the circuit.
             ...(circuit
               ? {
                   mayOpenInBackground: () => circuit.allowsBackgroundConnects(),
@@ -127,94 +120,116 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
               : {}),
           }),
         observerFor: (name) => metrics.poolObserver(name),
+        // Least privilege in the database: each role login gets a pool of its own on its own credentials.
+        loginsFor: (name) =>
+          [...(roleLogins.get(name)?.entries() ?? [])].map(([key, { label, login }]) => ({
+            key,
+            label,
+            config: databaseWithLogin(config.databases[name] as DatabaseConfig, login),
+          })),
       }),
-    (d) => d.close(0),
+    (d) => d.close(Math.min(5000, drainTimeoutMs)),
   );
   for (const db of databases.all()) {
     metrics.trackPool(db.name, () => db.pool.stats());
+    for (const [label, pool] of db.loginPools) metrics.trackPool(`${db.name}@${label}`, () => pool.stats());
     const circuit = db.circuit;
     if (circuit) metrics.trackCircuit(db.name, () => CIRCUIT_STATE_VALUE[circuit.state]);
   }
 
-  const sessions = new SessionRegistry({
-    config: config.sessions,
-    logger: logger.child({ component: "sessions" }),
-    onExpired: () => metrics.sessionsExpired.inc(),
-  });
+  let draining = false;
+  // One readiness state for /readyz and gRPC health; its first round of checks runs before the ports open.
+  const databaseHealth = await lifecycle.start(
+    "database health",
+    async () => {
+      const h = new DatabaseHealth({
+        databases: databases.all(),
+        intervalMs: options.healthIntervalMs ?? config.server.readinessIntervalMs,
+        timeoutMs: config.server.readinessTimeoutMs,
+      });
+      await h.start();
+      return h;
+    },
+    (h) => h.stop(),
+  );
+  const http = await lifecycle.start(
+    "http server",
+    () => createHttpServer({ metrics, health: databaseHealth, isDraining: () => draining }),
+    async (h) => {
+      await new Promise<void>((resolve) => h.close(() => resolve()));
+      h.closeAllConnections();
+    },
+  );
+
+  const sessions = await lifecycle.start(
+    "sessions",
+    () =>
+      new SessionRegistry({
+        config: config.sessions,
+        logger: logger.child({ component: "sessions" }),
+        onExpired: () => metrics.sessionsExpired.inc(),
+      }),
+    (s) => s.closeAll(),
+  );
   metrics.trackSessions(() => sessions.size);
 
-  const { server, health } = createGrpcServer({
-    deps: {
-      databases,
-      sessions,
-      limits: config.limits,
-      idleTimeoutMs: config.sessions.idleTimeoutMs,
-      maxPreparedPerSession: config.sessions.maxPreparedPerSession,
-      metrics,
-      logger,
-      guard,
-      audit,
-    },
-    logger: logger.child({ component: "grpc" }),
-    metrics,
-    maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
-    maxSendMessageBytes: config.server.maxSendMessageBytes,
-    ...(options.identity ? { identity: options.identity } : {}),
-    ...(auth
-      ? {
-          authentication: createAuthenticationInterceptor(
-            createAuthenticators(auth, {
-              mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(auth.mtls),
-            }),
-            logger.child({ component: "auth" }),
-          ),
-          anonymousReflection: auth.anonymousReflection === true,
-        }
-      : {}),
-  });
-
-  let draining = false;
-  // One readiness state for /readyz and gRPC health; the first round of checks runs before the ports open.
-  const databaseHealth = new DatabaseHealth({
-    databases: databases.all(),
-    intervalMs: options.healthIntervalMs ?? config.server.readinessIntervalMs,
-    timeoutMs: config.server.readinessTimeoutMs,
-  });
-  const grpcHealth = syncGrpcHealth(health, databaseHealth, ["", SQL_SERVICE_NAME], () => draining);
-  const stopHealth = () => {
-    databaseHealth.stop();
-    grpcHealth.stop();
-  };
-  undo.push(stopHealth);
-  await databaseHealth.start();
-
-  const http = createHttpServer({ metrics, health: databaseHealth, isDraining: () => draining });
-
-  undo.push(
-    () => server.forceShutdown(),
-    () => http.close(),
+  const { server, health } = await lifecycle.start(
+    "grpc server",
+    () =>
+      createGrpcServer({
+        deps: {
+          databases,
+          sessions,
+          limits: config.limits,
+          idleTimeoutMs: config.sessions.idleTimeoutMs,
+          maxPreparedPerSession: config.sessions.maxPreparedPerSession,
+          metrics,
+          logger,
+          guard,
+          audit,
+          logins: createLoginRouter(config.roles),
+        },
+        logger: logger.child({ component: "grpc" }),
+        metrics,
+        maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
+        maxSendMessageBytes: config.server.maxSendMessageBytes,
+        ...(options.identity ? { identity: options.identity } : {}),
+        ...(auth
+          ? {
+              authentication: createAuthentication(
+                createAuthenticators(auth, {
+                  mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(auth.mtls),
+                }),
+                logger.child({ component: "auth" }),
+              ),
+              anonymousReflection: auth.anonymousReflection === true,
+            }
+          : {}),
+      }),
+    // Ends whatever the drain left (and everything on a failed start).
+    (g) => g.server.forceShutdown(),
   );
-  const grpcPort = await started(() => bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials));
-  const httpPort = await started(() => listenHttp(http, config.server.host, config.server.httpPort));
-  logger.info(
-    {
-      host: config.server.host,
-      grpcPort,
-      httpPort,
-      tls: tls !== undefined,
-      databases: databases.all().map((d) => `${d.name}(${d.driver})`),
-    },
-    "proxy listening",
+  const grpcHealth = await lifecycle.start(
+    "grpc health",
+    () => syncGrpcHealth(health, databaseHealth, ["", SQL_SERVICE_NAME], () => draining),
+    (g) => g.stop(),
   );
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
+  const grpcPort = await lifecycle.start("grpc port", async () => {
+    const port = await bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials);
+    // Right after the bind, before any I/O callback can deliver a stream: every request passes the hook.
+    if (auth) watchRepeatedHeaders(server);
+    return port;
+  });
+  const httpPort = await lifecycle.start("http port", () =>
+    listenHttp(http, config.server.host, config.server.httpPort),
+  );
+  // Last to start, first to stop: report not serving, stop accepting calls and wait for in-flight ones.
+  await lifecycle.start(
+    "drain",
+    () => undefined,
+    async () => {
       draining = true;
       grpcHealth.refresh();
-      stopHealth();
-      tls?.close();
-      const drainTimeoutMs = config.server.drainTimeoutMs;
       logger.info({ drainTimeoutMs }, "draining");
       // tryShutdown stops accepting calls and waits for in-flight ones; forceShutdown ends what is left.
       await new Promise<void>((resolve) => {
@@ -228,16 +243,23 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           resolve();
         });
       });
-      await sessions.closeAll();
-      await ownAudit?.close();
-      await databases.close(Math.min(5000, drainTimeoutMs));
-      await ownGuard?.close().catch((error: unknown) => logger.error({ err: error }, "allow-list flush failed"));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
-      logger.info("stopped");
-    })();
+    },
+  );
+  logger.info(
+    {
+      host: config.server.host,
+      grpcPort,
+      httpPort,
+      tls: tls !== undefined,
+      databases: databases.all().map((d) => `${d.name}(${d.driver})`),
+    },
+    "proxy listening",
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= lifecycle.stop().then(() => logger.info("stopped"));
     return stopping;
   };
-
   return { grpcPort, httpPort, metrics, sessions, databases, health: databaseHealth, stop };
 }

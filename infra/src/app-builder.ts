@@ -66,6 +66,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           loadBalancerSecurityGroup: network.loadBalancerSecurityGroup,
           repository: registry.repository,
           informixCredentials: secrets.informixCredentialsReference,
+          informixReaderCredentials: secrets.informixReaderCredentialsReference,
           apiKeyHashes: secrets.apiKeyHashesReference,
           tlsMaterial: secrets.tlsMaterialReference,
           informixHost: informixAddress,
@@ -82,6 +83,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           apiKeyHashes: secrets.apiKeyHashesReference,
           tlsMaterial: secrets.tlsMaterialReference,
           informixHost: informixAddress,
+          workspace: alerting.workspace,
         })
       : undefined;
 

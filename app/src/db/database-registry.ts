@@ -1,5 +1,6 @@
-// The configured databases by name: driver, circuit breaker and pool for each, and the default. Built once
-// at start-up.
+// The configured databases by name: driver, circuit breaker and pools for each, and the default. Built once
+// at start-up. One circuit per database serves all of its pools (its own and the role logins'): whether
+// the database answers does not depend on who logs in.
 import type { DatabaseConfig } from "../config/schema.js";
 import type { Logger } from "../observability/logger.js";
 import type { DatabaseCircuit } from "./circuit-breaker.js";
@@ -12,9 +13,20 @@ export interface Database {
   readonly name: string;
   readonly driver: DriverName;
   readonly config: DatabaseConfig;
-  /** Behind the circuit breaker when there is one. */
+  /** The pool on the database's own credentials (behind the circuit breaker when there is one, as all are). */
   readonly pool: Pool;
   readonly circuit: DatabaseCircuit | undefined;
+  /** The pool of a role's login (least privilege), by login key; the database's own pool for undefined. */
+  poolFor(login: string | undefined): Pool;
+  /** Pools of role logins, by label (metrics, logs). */
+  readonly loginPools: ReadonlyMap<string, Pool>;
+}
+
+/** A role's own login on one database: its pool connects with these credentials instead of the database's. */
+export interface LoginSpec {
+  key: string;
+  label: string;
+  config: DatabaseConfig;
 }
 
 export interface DatabaseFactoryDeps {
@@ -34,6 +46,8 @@ export interface DatabaseFactoryDeps {
   ): Pool;
   observerFor?(name: string): PoolObserver;
   createCircuit?(name: string, config: DatabaseConfig): DatabaseCircuit | undefined;
+  /** Role logins per database name (policy/role-logins.ts), each with a pool of its own. */
+  loginsFor?(name: string): readonly LoginSpec[];
 }
 
 export class DatabaseRegistry {
@@ -53,9 +67,33 @@ export class DatabaseRegistry {
       const driver = await deps.createDriver(name, config, { credentials: deps.credentialsFor(name, config), logger });
       drivers.push(driver);
       const circuit = deps.createCircuit?.(name, config);
-      const inner = deps.createPool(name, config, driver, deps.observerFor?.(name), circuit);
-      const pool = circuit ? new CircuitBreakingPool(inner, circuit) : inner;
-      databases.set(name, { name, driver: driver.name, config, pool, circuit });
+      const guarded = (inner: Pool): Pool => (circuit ? new CircuitBreakingPool(inner, circuit) : inner);
+      const pool = guarded(deps.createPool(name, config, driver, deps.observerFor?.(name), circuit));
+      const byKey = new Map<string, Pool>();
+      const byLabel = new Map<string, Pool>();
+      for (const login of deps.loginsFor?.(name) ?? []) {
+        const loginLogger = logger.child({ login: login.label });
+        const loginDriver = await deps.createDriver(name, login.config, {
+          credentials: deps.credentialsFor(name, login.config),
+          logger: loginLogger,
+        });
+        drivers.push(loginDriver);
+        const loginPool = guarded(
+          deps.createPool(name, login.config, loginDriver, deps.observerFor?.(`${name}@${login.label}`), circuit),
+        );
+        byKey.set(login.key, loginPool);
+        byLabel.set(login.label, loginPool);
+      }
+      databases.set(name, {
+        name,
+        driver: driver.name,
+        config,
+        pool,
+        circuit,
+        loginPools: byLabel,
+        // An unknown key cannot come from the router; the database's own pool would be a silent escalation.
+        poolFor: (login) => (login === undefined ? pool : (byKey.get(login) ?? unknownLogin(name))),
+      });
     }
     // With one database it is the default; otherwise the one marked default (validated by the schema).
     const defaultName = names.find((n) => configs[n]?.default) ?? names[0];
@@ -77,7 +115,13 @@ export class DatabaseRegistry {
   }
 
   async close(timeoutMs: number): Promise<void> {
-    await Promise.allSettled(this.all().map((db) => db.pool.close(timeoutMs)));
+    await Promise.allSettled(
+      this.all().flatMap((db) => [db.pool, ...db.loginPools.values()].map((pool) => pool.close(timeoutMs))),
+    );
     await Promise.allSettled(this.drivers.map((driver) => driver.close()));
   }
+}
+
+function unknownLogin(database: string): never {
+  throw new DbError("internal", `database "${database}": no pool for the caller's login`);
 }

@@ -23,7 +23,7 @@ export function findDatabase(deps: ServiceDeps, name: string): Database {
 export function findSession(deps: ServiceDeps, ctx: CallContext, sessionId: string): Session {
   const session = deps.sessions.get(sessionId, ctx.identity.id);
   ctx.logFields.sessionId = session.id;
-  ctx.logFields.database = session.database.name;
+  ctx.database = session.database.name;
   return session;
 }
 
@@ -38,8 +38,10 @@ export async function withTarget<T>(
     return session.run(() => work({ connection: session.lease.connection, database: session.database, session }));
   }
   const database = findDatabase(deps, request.database);
-  ctx.logFields.database = database.name;
-  const lease = await database.pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal);
+  ctx.database = database.name;
+  // The caller's role may name its own, less privileged, database login (least privilege in the database).
+  const pool = database.poolFor(deps.logins?.loginFor(ctx.identity.roles, database.name));
+  const lease = await pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal);
   try {
     return await work({ connection: lease.connection, database, session: undefined });
   } finally {

@@ -33,9 +33,16 @@ export function apiErrorFromDbError(error: DbError, database: string): ApiError 
   if (error.sqlstate) metadata.sqlstate = error.sqlstate;
   if (error.nativeCode !== undefined) metadata.native_code = String(error.nativeCode);
   if (error.kind === "internal") return internalError(error, metadata);
-  // Credentials problems are the operator's, not the client's: say so without details.
+  // Credentials and reachability are the operator's problems, not the client's: say so without details. Driver
+  // messages for them carry hosts, ports and paths (connect ECONNREFUSED 10.0.0.5:5432); the log has them.
   const message =
-    error.kind === "authentication_failed" ? `database "${database}" rejected the proxy's credentials` : error.message;
+    error.kind === "authentication_failed"
+      ? `database "${database}" rejected the proxy's credentials`
+      : error instanceof CircuitOpenError
+        ? error.message // written by the breaker: no host, the retry delay in words
+        : error.kind === "unavailable"
+          ? `database "${database}" is unavailable; retry later`
+          : error.message;
   // The circuit breaker knows when its probe runs: its delay beats the table's.
   const reason = error instanceof CircuitOpenError ? "CIRCUIT_OPEN" : mapping.reason;
   const retryDelayMs = error.retryDelayMs ?? mapping.retryDelayMs;

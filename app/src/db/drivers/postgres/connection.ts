@@ -15,7 +15,8 @@
 // taken (the server is alive, only slow) gets four grace periods before the same happens.
 import type pg from "pg";
 import type { Logger } from "pino";
-import { toNumberedPlaceholders } from "../../../sql/placeholders.js";
+import type { ParsedStatement } from "../../../core/parsed-statement.js";
+import { dialectFor } from "../../../sql/dialects.js";
 import { ConnectionLiveness } from "../../connection-liveness.js";
 import type {
   Connection,
@@ -24,6 +25,7 @@ import type {
   ExecResult,
   IsolationLevel,
   PreparedStatement,
+  PrepareOptions,
   StatementRef,
   TableDescription,
   TableFilter,
@@ -36,6 +38,7 @@ import { sendCancelRequest } from "./cancel.js";
 import { type CursorHost, columnsFrom, PgCursor, rowFrom, rowsAffectedOf } from "./cursor.js";
 import { mapPgError } from "./errors.js";
 import { describeTable, listTables } from "./metadata.js";
+import { backendKeyOf, destroySocket, forgetParsed, isParsed } from "./pg-internals.js";
 import { RAW_TEXT_TYPES, toPgParam } from "./types.js";
 
 const ISOLATION_SQL: Record<IsolationLevel, string> = {
@@ -45,13 +48,6 @@ const ISOLATION_SQL: Record<IsolationLevel, string> = {
   repeatable_read: " ISOLATION LEVEL REPEATABLE READ",
   serializable: " ISOLATION LEVEL SERIALIZABLE",
 };
-
-interface ClientInternals {
-  processID: number | null;
-  secretKey: number | null;
-  getTransactionStatus(): string | null;
-  connection: { parsedStatements: Record<string, string>; stream?: { destroy(): void } };
-}
 
 /** A statement still running this long after its cancel was sent is abandoned with its connection. */
 export const DEFAULT_CANCEL_GRACE_MS = 500;
@@ -112,7 +108,7 @@ export class PostgresConnection implements Connection {
   }
 
   get inTransaction(): boolean {
-    const status = (this.client as unknown as ClientInternals).getTransactionStatus();
+    const status = this.client.getTransactionStatus();
     return status === "T" || status === "E";
   }
 
@@ -185,8 +181,8 @@ export class PostgresConnection implements Connection {
     );
   }
 
-  async prepare(sql: string): Promise<PreparedStatement> {
-    const { sql: text, count } = this.translate(sql);
+  async prepare(sql: string, options: PrepareOptions = {}): Promise<PreparedStatement> {
+    const { sql: text, count } = this.translate({ sql, parsed: options.parsed });
     this.preparedSeq += 1;
     const id = `igp_${this.id}_${this.preparedSeq}`;
     // pg parses a named statement lazily at its first execution; PREPARE + DEALLOCATE checks syntax and
@@ -198,10 +194,10 @@ export class PostgresConnection implements Connection {
   }
 
   async closePrepared(statement: PreparedStatement): Promise<void> {
-    const parsed = (this.client as unknown as ClientInternals).connection.parsedStatements;
-    if (!(statement.id in parsed)) return;
+    // pg parses a named statement at its first execution: one never executed has nothing to deallocate.
+    if (!isParsed(this.client, statement.id)) return;
     await this.query(`DEALLOCATE ${statement.id}`);
-    delete parsed[statement.id];
+    forgetParsed(this.client, statement.id);
   }
 
   async begin(isolation: IsolationLevel, readOnly: boolean): Promise<void> {
@@ -263,7 +259,7 @@ export class PostgresConnection implements Connection {
   }
 
   private destroySocket(): void {
-    (this.client as unknown as ClientInternals).connection.stream?.destroy();
+    destroySocket(this.client);
   }
 
   /** The server did not settle a cancelled statement in time: give up on the connection so the call returns. */
@@ -294,9 +290,12 @@ export class PostgresConnection implements Connection {
     return error;
   }
 
-  private translate(sql: string): { sql: string; count: number } {
+  /** The text to send: the service's one parse, or (tools, tests) a parse with PostgreSQL's own parser now. */
+  private translate(statement: { sql: string; parsed?: ParsedStatement | undefined }): { sql: string; count: number } {
     try {
-      return toNumberedPlaceholders(sql, "$");
+      const parsed =
+        statement.parsed?.dialect === "postgres" ? statement.parsed : dialectFor("postgres").parse(statement.sql);
+      return { sql: parsed.driverSql, count: parsed.placeholderCount };
     } catch (error) {
       throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });
     }
@@ -311,7 +310,7 @@ export class PostgresConnection implements Connection {
       count = statement.prepared.parameterCount;
       name = statement.prepared.id;
     } else {
-      ({ sql: text, count } = this.translate(statement.sql));
+      ({ sql: text, count } = this.translate(statement));
     }
     if (count !== params.length) {
       throw new DbError("invalid_statement", `statement has ${count} parameter(s), ${params.length} given`);
@@ -381,10 +380,10 @@ export class PostgresConnection implements Connection {
 
   /** Resolves true once the server has taken the cancel request (it closes the socket after reading it). */
   private async cancelInDatabase(): Promise<boolean> {
-    const { processID, secretKey } = this.client as unknown as ClientInternals;
-    if (processID === null || secretKey === null) return false;
+    const key = backendKeyOf(this.client);
+    if (!key) return false;
     try {
-      await sendCancelRequest(this.cancelTarget.host, this.cancelTarget.port, processID, secretKey);
+      await sendCancelRequest(this.cancelTarget.host, this.cancelTarget.port, key.processId, key.secretKey);
       return true;
     } catch (error) {
       this.logger?.warn({ connectionId: this.id, err: (error as Error).message }, "postgres cancel request failed");
