@@ -370,6 +370,8 @@ export class ConnectionPool implements Pool {
       const waiter = this.waiters.shift();
       if (waiter) waiter.reject(failure);
       else this.backgroundConnectFailed(failure);
+      // The others in line must not wait for a connect nobody makes: each gets its own attempt.
+      this.dispatch();
       return;
     }
     this.creating -= 1;
