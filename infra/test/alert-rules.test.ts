@@ -12,8 +12,9 @@ const rules = readAlertRuleFiles().flatMap((f) =>
 const RUNBOOK_PREFIX = "https://github.com/informix-grpc-proxy/informix-grpc-proxy/blob/main/";
 
 describe("alert rules", () => {
-  it("include the four first alerts", () => {
+  it("include the four first alerts and the circuit breaker's", () => {
     expect(rules.map((r) => r.alert).sort()).toEqual([
+      "ProxyDatabaseCircuitOpen",
       "ProxyDown",
       "ProxyHeapNearLimit",
       "ProxyHighErrorRate",

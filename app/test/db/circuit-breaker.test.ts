@@ -93,6 +93,21 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   throw new Error(`never became true: ${what}`);
 }
 
+async function untilAsync(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never became true: ${what}`);
+}
+
+async function sleepingBackends(): Promise<number> {
+  const result = await db.admin(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'",
+  );
+  return (result.rows[0] as { n: number }).n;
+}
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -136,9 +151,14 @@ describe("circuit breaker per database", () => {
       const lease = await pool.acquire(holder);
       const syntax = await failure(lease.connection.execute({ sql: "SELEC 1" }, [], {}));
       expect((syntax as DbError).kind).toBe("invalid_statement");
-      const timeout = await failure(
-        lease.connection.execute({ sql: "SELECT pg_sleep(5)" }, [], { signal: AbortSignal.timeout(20) }),
+      // Cancelled once it runs: a cancel that reaches the server before the statement does is a no-op.
+      const controller = new AbortController();
+      const running = failure(
+        lease.connection.execute({ sql: "SELECT pg_sleep(5)" }, [], { signal: controller.signal }),
       );
+      await untilAsync(async () => (await sleepingBackends()) > 0, "pg_sleep running");
+      controller.abort();
+      const timeout = await running;
       expect((timeout as DbError).kind).toBe("timeout");
       expect((timeout as DbError).connectionBroken).toBe(false);
       await lease.release();
