@@ -10,7 +10,6 @@ import { sendCancelRequest } from "../../../../src/db/drivers/postgres/cancel.js
 import {
   backendKeyOf,
   corked,
-  destroySocket,
   forgetParsed,
   isParsed,
   PG_VERSION_CHECKED,
@@ -54,8 +53,12 @@ describe("pg internals adapter", () => {
     expect(backendKeyOf(new pg.Client())).toBeUndefined();
     const key = backendKeyOf(client);
     expect(key?.processId).toBe(Number((await client.query("SELECT pg_backend_pid() AS pid")).rows[0].pid));
-    // Handled from the start: under load the cancel's answer can arrive before the expectation below is attached.
-    const sleeping = client.query("SELECT pg_sleep(30)").catch((error: unknown) => error);
+    // Settled into a value at once: the cancel may land while we still await sendCancelRequest, and a
+    // rejection nobody has subscribed to yet counts as unhandled and fails the run.
+    const sleeping = client.query("SELECT pg_sleep(30)").then(
+      () => "completed",
+      (error: unknown) => error,
+    );
     // The cancel names the backend; wait until the statement runs there.
     const admin = await connect();
     for (let i = 0; i < 100; i++) {
@@ -118,18 +121,5 @@ describe("pg internals adapter", () => {
     expect(first.result.command).toBe("UPDATE");
     expect(typeof first.result.rowCount).toBe("number");
     await cursor.close();
-  });
-
-  it("destroys the socket at once: pg emits end and fails the statement that was waiting", async () => {
-    const victim = await connect();
-    victim.on("error", () => {});
-    const ended = new Promise<void>((resolve) => victim.once("end", () => resolve()));
-    const waiting = victim.query("SELECT pg_sleep(30)").then(
-      () => "finished",
-      (error: Error) => error.message,
-    );
-    destroySocket(victim);
-    await ended;
-    expect(await waiting).toMatch(/terminated|closed|ended/i);
   });
 });
