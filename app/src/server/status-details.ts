@@ -7,7 +7,8 @@ import { type ApiError, ERROR_DOMAIN } from "../service/api-error.js";
 
 const TYPE_PREFIX = "type.googleapis.com/";
 
-export function toServiceError(error: ApiError): ServiceError {
+/** The google.rpc.Status of an error: what a failed call's trailer carries, and what a failed batch item carries. */
+export function toRpcStatus(error: ApiError): Status {
   const details = [
     {
       typeUrl: `${TYPE_PREFIX}google.rpc.ErrorInfo`,
@@ -30,11 +31,12 @@ export function toServiceError(error: ApiError): ServiceError {
       value: Buffer.from(BadRequest.encode({ fieldViolations: error.fieldViolations }).finish()),
     });
   }
+  return { code: error.code, message: error.message, details };
+}
+
+export function toServiceError(error: ApiError): ServiceError {
   const metadata = new Metadata();
-  metadata.set(
-    "grpc-status-details-bin",
-    Buffer.from(Status.encode({ code: error.code, message: error.message, details }).finish()),
-  );
+  metadata.set("grpc-status-details-bin", Buffer.from(Status.encode(toRpcStatus(error)).finish()));
   return Object.assign(new Error(error.message), { code: error.code, details: error.message, metadata });
 }
 

@@ -12,6 +12,7 @@ import type {
 } from "../gen/informix/proxy/v1/sql_service.js";
 import type { StatementDecision } from "../security/statement-guard.js";
 import type { CallContext } from "../server/call-context.js";
+import { toRpcStatus } from "../server/status-details.js";
 import { ApiError, invalidArgument } from "./api-error.js";
 import { withTarget } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
@@ -147,10 +148,8 @@ export async function executeBatch(
           }
           failed++;
           const apiError = toApiError(error, database.name);
-          results.push({
-            rowsAffected: 0n,
-            error: { code: apiError.code, message: apiError.message, details: [] },
-          });
+          // The same details (ErrorInfo with reason and sqlstate) as a failed call's status, so clients map both alike.
+          results.push({ rowsAffected: 0n, error: toRpcStatus(withBatchIndex(apiError, index)) });
         }
       }
       if (request.atomic) await connection.commit();
