@@ -209,7 +209,11 @@ abstract class Executor {
   /** Runs one statement once per parameter set. */
   batchParams(sql: string, parameterSets: SqlParam[][], options: BatchOptions = {}): Promise<BatchResult> {
     return this.runBatch(
-      { statements: [], sql, parameterSets: parameterSets.map((set) => ({ params: set.map((p, i) => toValue(p, i)) })) },
+      {
+        statements: [],
+        sql,
+        parameterSets: parameterSets.map((set) => ({ params: set.map((p, i) => toValue(p, i)) })),
+      },
       options,
     );
   }

@@ -71,7 +71,8 @@ export class ProxyError extends Error {
       return new ProxyError(status.UNKNOWN, error instanceof Error ? error.message : String(error), { cause: error });
     }
     const message = serviceError.details || serviceError.message || CODE_NAMES[serviceError.code] || "error";
-    const raw = serviceError.metadata instanceof Metadata ? serviceError.metadata.get("grpc-status-details-bin")[0] : undefined;
+    const raw =
+      serviceError.metadata instanceof Metadata ? serviceError.metadata.get("grpc-status-details-bin")[0] : undefined;
     if (raw && typeof raw !== "string") {
       try {
         const decoded = Status.decode(raw);

@@ -1,7 +1,7 @@
 // query / stream / batch / transaction against the real proxy, on SQLite (embedded default) and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { date, decimal, ProxyError, type ProxyClient, status, timestamp } from "../src/index.js";
-import { BACKENDS, BYTES_TYPE, DECIMAL_TYPE, clientFor, scratchName } from "./support/fixture.js";
+import { date, decimal, type ProxyClient, ProxyError, status, timestamp } from "../src/index.js";
+import { BACKENDS, BYTES_TYPE, clientFor, DECIMAL_TYPE, scratchName } from "./support/fixture.js";
 
 describe.each(BACKENDS)("SDK on %s", (backend) => {
   let client: ProxyClient;
