@@ -24,7 +24,7 @@ fi
 export LD_LIBRARY_PATH="$cache/clidriver/lib:$cache/ibm_db.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT
-out="$(cd app && TEST_REPORT_DIR="$reports" npx vitest run test/informix/native.test.ts 2>&1)" || { echo "$out"; exit 1; }
+out="$(cd app && TEST_REPORT_DIR="$reports" npx vitest run test/db/drivers/informix/native.test.ts 2>&1)" || { echo "$out"; exit 1; }
 if echo "$out" | grep -q "skipped"; then echo "$out"; echo "the native test was skipped: ibm_db did not load"; exit 1; fi
 node .ci/test-report.mjs "$reports" app
 echo "informix native: refused connection maps to UNAVAILABLE with the real ibm_db"

@@ -11,7 +11,7 @@ import {
   SqlServiceService,
 } from "../app/src/gen/informix/proxy/v1/sql_service.js";
 import { ColumnType } from "../app/src/gen/informix/proxy/v1/values.js";
-import { addReflection } from "../app/src/server/reflection.js";
+import { addReflection } from "../app/src/transport/reflection.js";
 
 const ONE_ROW: ExecuteResponse = {
   columns: [

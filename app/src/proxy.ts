@@ -1,28 +1,29 @@
 // Starts and stops the whole proxy from a validated configuration: databases and pools, sessions, the gRPC
 // server, the HTTP side port, health. Used by `serve` and by the end-to-end tests.
+
+import type { AuditSink } from "./audit/audit-sink.js";
+import { createAuditSink } from "./audit/create-audit-sink.js";
+import type { Authenticator } from "./auth/authenticator.js";
+import { createAuthenticators } from "./auth/create-authenticators.js";
+import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
-import { credentialSourceFor } from "./config/secrets.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
 import { createDriver } from "./db/drivers/index.js";
 import { ConnectionPool } from "./db/pool.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
-import { createAuditSink } from "./security/audit/create-audit-sink.js";
-import type { AuditSink } from "./security/audit-sink.js";
-import { createStatementGuard } from "./security/policy-guard.js";
-import type { StatementGuard } from "./security/statement-guard.js";
-import { withApiKeysFromSecret } from "./server/auth/api-keys-secret.js";
-import type { Authenticator } from "./server/auth/authenticator.js";
-import { createAuthenticators } from "./server/auth/create-authenticators.js";
-import { createMtlsAuthenticator } from "./server/auth/mtls-authenticator.js";
-import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./server/grpc-server.js";
-import { createHttpServer, listenHttp } from "./server/http-server.js";
-import { createAuthenticationInterceptor } from "./server/interceptors/authentication.js";
-import type { IdentityResolver } from "./server/interceptors/identity.js";
-import { startReadinessLoop } from "./server/readiness.js";
-import { createServerTls } from "./server/tls/server-tls.js";
+import { createStatementGuard } from "./policy/policy-guard.js";
+import type { StatementGuard } from "./policy/statement-guard.js";
+import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
+import { credentialSourceFor } from "./secrets/resolve-secret.js";
 import { SessionRegistry } from "./sessions/registry.js";
+import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
+import { createHttpServer, listenHttp } from "./transport/http-server.js";
+import { createAuthenticationInterceptor } from "./transport/interceptors/authentication.js";
+import type { IdentityResolver } from "./transport/interceptors/identity.js";
+import { startReadinessLoop } from "./transport/readiness.js";
+import { createServerTls } from "./transport/tls/server-tls.js";
 
 export interface ProxyOptions {
   config: ProxyConfig;

@@ -1,5 +1,5 @@
 // The API-key secret's content must be what the proxy reads through auth.apiKeysSecret
-// (app/src/server/auth/api-keys-secret.ts): checked with the value the Secrets stack creates, as ECS
+// (app/src/secrets/api-keys-secret.ts): checked with the value the Secrets stack creates, as ECS
 // injects it (an environment variable) and as the CSI driver mounts it (a file).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ProxyConfig } from "../../app/src/config/schema.js";
-import { withApiKeysFromSecret } from "../../app/src/server/auth/api-keys-secret.js";
+import { withApiKeysFromSecret } from "../../app/src/secrets/api-keys-secret.js";
 import { loadEnvironmentConfig } from "../src/config/load.js";
 import { renderProxyConfig, SECRET_ENV } from "../src/proxy-config.js";
 import { SECRET_KEYS, SecretsStack } from "../src/stacks/secrets-stack.js";

@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import type { Readable, Writable } from "node:stream";
 import { stringify } from "yaml";
-import { sha256Hex } from "../server/auth/api-key-authenticator.js";
-import { looksLikeJwt } from "../server/auth/bearer-token.js";
+import { sha256Hex } from "../auth/api-key-authenticator.js";
+import { looksLikeJwt } from "../auth/bearer-token.js";
 
 export const API_KEY_PREFIX = "igp_";
 const MIN_KEY_LENGTH = 24;

@@ -2,7 +2,7 @@
 import { credentials, type ServiceError } from "@grpc/grpc-js";
 import { type ExecuteStreamResponse, SqlServiceClient } from "../gen/informix/proxy/v1/sql_service.js";
 import type { Column, Value } from "../gen/informix/proxy/v1/values.js";
-import { decodeStatusDetails } from "../server/status-details.js";
+import { decodeStatusDetails } from "../transport/status-details.js";
 import { formatTable, formatValue } from "./table-format.js";
 
 export interface SqlCommandOptions {

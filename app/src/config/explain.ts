@@ -1,7 +1,7 @@
 // check-config's explanation: what the configuration sets up, in plain lines, and what looks wrong.
 import { isLoopbackHost } from "./bind-safety.js";
 import type { DatabaseConfig, ProxyConfig } from "./schema.js";
-import { describeSecretRef } from "./secrets.js";
+import { describeSecretRef } from "./schema-secret.js";
 
 /** The database a request without a name goes to: the one marked default, else the only one. */
 export function defaultDatabaseName(config: ProxyConfig): string | undefined {

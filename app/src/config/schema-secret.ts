@@ -16,3 +16,16 @@ export const SecretRef = z
   ])
   .describe("Secret reference: { env: NAME }, { file: PATH } or { awsSecret: ARN, key?: JSON_KEY }");
 export type SecretRef = z.infer<typeof SecretRef>;
+
+/** How a reference is shown in messages and print-config: where the secret lives, never what it is. */
+export function describeSecretRef(ref: SecretRef): string {
+  if ("env" in ref) return `{ env: ${ref.env} }`;
+  if ("file" in ref) return `{ file: ${ref.file} }`;
+  if ("awsSecret" in ref)
+    return ref.key ? `{ awsSecret: ${ref.awsSecret}, key: ${ref.key} }` : `{ awsSecret: ${ref.awsSecret} }`;
+  return unsupported(ref);
+}
+
+function unsupported(ref: never): never {
+  throw new Error(`unsupported secret reference ${JSON.stringify(Object.keys(ref as object))}`);
+}

@@ -89,8 +89,8 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** Database credentials, fetched on each new connection; forceRefresh after the database rejected them. */
-export type CredentialSource = (forceRefresh: boolean) => Promise<{ user: string; password: string } | undefined>;
+/** Database credentials, fetched on each new connection (defined with the secret readers that provide them). */
+export type { CredentialSource } from "../secrets/resolve-secret.js";
 
 export interface Driver {
   readonly name: DriverName;

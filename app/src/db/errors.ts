@@ -1,6 +1,6 @@
-// Driver-neutral database errors. Drivers translate native errors into DbError; the service layer maps
-// kinds to gRPC status codes (server/interceptors/error-mapping). Messages here may reach clients, so
-// drivers put only the database's own message in them, never connection strings or credentials.
+// Driver-neutral database errors. Drivers translate native errors into DbError; the rpc layer maps kinds to
+// gRPC status codes (rpc/db-error-mapping.ts). Messages here may reach clients, so drivers put only the
+// database's own message in them, never connection strings or credentials.
 
 export type DbErrorKind =
   /** syntax error, bad parameter value or count -> INVALID_ARGUMENT */

@@ -2,7 +2,15 @@
 // rules work unchanged; pool and session gauges are collected on scrape from their owners.
 import { getHeapStatistics } from "node:v8";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { LeaseHolder, PoolObserver, PoolStats } from "../db/pool-types.js";
+
+/** What the pool gauges read on scrape. A db/ pool's stats() returns these fields (and more); the shape is declared
+ * here so that observability imports nothing from the layers that use it. */
+export interface PoolGaugeReading {
+  active: number;
+  idle: number;
+  pending: number;
+  max: number;
+}
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -19,7 +27,7 @@ export class Metrics {
   readonly poolConnectionsCreated: Counter<"database">;
   readonly poolConnectionsClosed: Counter<"database">;
   readonly sessionsExpired: Counter<string>;
-  private readonly poolSources = new Map<string, () => PoolStats>();
+  private readonly poolSources = new Map<string, () => PoolGaugeReading>();
   private sessionSource: () => number = () => 0;
 
   constructor() {
@@ -138,7 +146,7 @@ export class Metrics {
     });
   }
 
-  trackPool(database: string, stats: () => PoolStats): void {
+  trackPool(database: string, stats: () => PoolGaugeReading): void {
     this.poolSources.set(database, stats);
   }
 
@@ -146,11 +154,12 @@ export class Metrics {
     this.sessionSource = count;
   }
 
-  poolObserver(database: string): PoolObserver {
+  /** Counts the pool's events (structurally a db/ PoolObserver, checked where the composition root passes it). */
+  poolObserver(database: string) {
     return {
       acquired: (seconds: number) => this.poolAcquireSeconds.observe({ database }, seconds),
       acquireTimedOut: () => this.poolAcquireTimeouts.inc({ database }),
-      leakDetected: (_holder: LeaseHolder) => this.poolLeaks.inc({ database }),
+      leakDetected: () => this.poolLeaks.inc({ database }),
       connectionCreated: () => this.poolConnectionsCreated.inc({ database }),
       connectionClosed: () => this.poolConnectionsClosed.inc({ database }),
     };

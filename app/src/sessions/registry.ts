@@ -3,9 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import type { SessionsConfig } from "../config/schema.js";
+import { ApiError, sessionNotFound } from "../core/api-error.js";
 import type { Database } from "../db/database-registry.js";
 import type { Logger } from "../observability/logger.js";
-import { ApiError, sessionNotFound } from "../service/api-error.js";
 import { Session } from "./session.js";
 
 export interface SessionRegistryOptions {

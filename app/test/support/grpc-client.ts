@@ -14,7 +14,7 @@ import {
   SqlServiceClient,
 } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import type { Value } from "../../src/gen/informix/proxy/v1/values.js";
-import { decodeStatusDetails } from "../../src/server/status-details.js";
+import { decodeStatusDetails } from "../../src/transport/status-details.js";
 
 /** Each client gets its own connection (a local subchannel pool), so two clients are two peers. */
 export function newClient(address: string): SqlServiceClient {

@@ -1,9 +1,10 @@
 // TEST-ONLY caller identification: lets end-to-end tests of authorization name the caller and its roles in
 // an `x-test-identity` header ("api_key:<name>:<role>,<role>") without depending on an authentication
 // method. Never used by src/: a real deployment identifies callers by API key, JWT or client certificate.
+
+import type { Identity } from "../../src/core/identity.js";
 import type { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
-import type { Identity } from "../../src/server/call-context.js";
-import { type IdentityResolver, peerIdentity } from "../../src/server/interceptors/identity.js";
+import { type IdentityResolver, peerIdentity } from "../../src/transport/interceptors/identity.js";
 import { clientWithMetadata } from "./grpc-client.js";
 
 export const TEST_IDENTITY_HEADER = "x-test-identity";

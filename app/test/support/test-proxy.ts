@@ -10,7 +10,7 @@ import { createDemoDatabase } from "../../src/db/demo/index.js";
 import type { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
 import { type RunningProxy, startProxy } from "../../src/proxy.js";
-import type { IdentityResolver } from "../../src/server/interceptors/identity.js";
+import type { IdentityResolver } from "../../src/transport/interceptors/identity.js";
 import { newClient } from "./grpc-client.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
 

@@ -1,0 +1,147 @@
+// The statement guard of the proxy: classification, query policy, role authorization and the allow-list,
+// in that order, before every statement and every new session (see statement-guard.ts for the hook).
+//   1. The classifier splits and classifies the text; text it cannot tokenize is INVALID_ARGUMENT.
+//   2. The policy (config.policy) applies to every caller, authenticated or not.
+//   3. Roles (config.roles) apply to authenticated callers; a peer identity has no roles to check.
+//   4. The allow-list records or enforces fingerprints of the statements that passed 1-3.
+import type { ProxyConfig } from "../config/schema.js";
+import { type ApiError, invalidArgument } from "../core/api-error.js";
+import type { Identity } from "../core/identity.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { classifyStatementTokens, type StatementClassification, summarize } from "../sql/classifier.js";
+import { runsDynamicSql } from "../sql/dynamic-sql.js";
+import { fingerprintOfTokens, idOfFingerprint } from "../sql/fingerprint.js";
+import { splitStatements } from "../sql/statements.js";
+import { SqlSyntaxError, type Token, tokenize } from "../sql/tokenizer.js";
+import { AllowlistEnforcer, AllowlistRecorder } from "./allowlist.js";
+import { type DenialCounter, denialCounter, NO_DENIAL_COUNTER } from "./denial-metrics.js";
+import { noDatabaseGrant, permissionDenied, REASON, type RefusalSubject, sessionLimit } from "./policy-errors.js";
+import { type DatabaseGrant, grantClassOf, RoleGrants } from "./role-grants.js";
+import type { StatementCheck, StatementDecision, StatementGuard } from "./statement-guard.js";
+import { type PolicyStatement, policyRefusal } from "./statement-policy.js";
+
+export interface PolicyGuardOptions {
+  config: Pick<ProxyConfig, "auth" | "roles" | "policy">;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+export interface PolicyGuard extends StatementGuard {
+  /** Flushes the allow-list recorder; call on shutdown. */
+  close(): Promise<void>;
+}
+
+/** Throws AllowlistFileError when enforce mode cannot read its file: refusing to start beats admitting all. */
+export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
+  const { config } = options;
+  const logger = options.logger.child({ component: "policy" });
+  const denials: DenialCounter = options.metrics ? denialCounter(options.metrics) : NO_DENIAL_COUNTER;
+  const grants = new RoleGrants(config.roles);
+  const allowlist = config.policy.allowlist;
+  const recorder =
+    allowlist.mode === "record" && allowlist.file ? new AllowlistRecorder(allowlist.file, logger) : undefined;
+  const enforcer =
+    allowlist.mode === "enforce" && allowlist.file ? AllowlistEnforcer.fromFile(allowlist.file) : undefined;
+  if (enforcer) logger.info({ file: allowlist.file, entries: enforcer.size }, "allow-list enforced");
+  if (recorder) logger.info({ file: allowlist.file }, "allow-list recording");
+
+  /** Roles apply to every authenticated caller; with auth configured a peer identity has none (fail closed). */
+  const authorizationApplies = (identity: Identity): boolean => identity.method !== "peer" || config.auth !== undefined;
+
+  const deny = (error: ApiError, database: string, identity: Identity): never => {
+    denials.denied(database, error.reason);
+    logger.info({ identity: identity.id, database, reason: error.reason, ...error.metadata }, "statement refused");
+    throw error;
+  };
+
+  const requireGrant = (identity: Identity, database: string, subject?: RefusalSubject): DatabaseGrant => {
+    const grant = grants.grantFor(identity.roles, database);
+    return grant ?? deny(noDatabaseGrant(database, subject), database, identity);
+  };
+
+  const authorize = (
+    identity: Identity,
+    statements: readonly StatementClassification[],
+    subject: RefusalSubject,
+  ): void => {
+    const grant = requireGrant(identity, subject.database, subject);
+    for (const statement of statements) {
+      const needed = grantClassOf(statement.statementClass);
+      if (grant.classes.has(needed)) continue;
+      const message = statement.selectIntoTemp
+        ? `SELECT ... INTO TEMP creates a table and needs the write class, which no role of this caller grants on database "${subject.database}"`
+        : `the ${needed} class is not granted to this caller on database "${subject.database}" (roles.<role>.databases.${subject.database}.allow)`;
+      deny(
+        permissionDenied(REASON.roleDenied, message, { ...subject, statementClass: statement.statementClass }),
+        subject.database,
+        identity,
+      );
+    }
+  };
+
+  return {
+    async checkStatement(check: StatementCheck): Promise<StatementDecision> {
+      const { identity, database, sql } = check;
+      let tokens: Token[];
+      let statements: PolicyStatement[];
+      try {
+        tokens = tokenize(sql);
+        statements = splitStatements(tokens).map((statementTokens) => ({
+          ...classifyStatementTokens(statementTokens),
+          dynamicSql: runsDynamicSql(statementTokens),
+        }));
+      } catch (error) {
+        if (error instanceof SqlSyntaxError) throw invalidArgument("sql", error.message);
+        throw error;
+      }
+      const statementClass = summarize(statements).statementClass;
+      const fingerprintText = fingerprintOfTokens(tokens);
+      const fingerprintId = idOfFingerprint(fingerprintText);
+      const subject: RefusalSubject = { statementClass, database, fingerprintId };
+
+      const refusal = policyRefusal(statements, config.policy, statementClass);
+      if (refusal) {
+        deny(
+          permissionDenied(refusal.reason, refusal.message, { ...subject, statementClass: refusal.statementClass }),
+          database,
+          identity,
+        );
+      }
+      if (authorizationApplies(identity)) authorize(identity, statements, subject);
+
+      if (enforcer && !enforcer.allows(database, fingerprintId)) {
+        deny(
+          permissionDenied(
+            REASON.notAllowlisted,
+            `statement ${fingerprintId} is not on the allow-list (policy.allowlist.file); record it in record mode to allow it`,
+            subject,
+            { fingerprint: fingerprintText },
+          ),
+          database,
+          identity,
+        );
+      }
+      recorder?.record({
+        id: fingerprintId,
+        fingerprint: fingerprintText,
+        firstSeen: new Date().toISOString(),
+        database,
+        class: statementClass,
+      });
+      return { statementClass, fingerprint: fingerprintText, fingerprintId };
+    },
+
+    checkSession(identity: Identity, database: string, openSessions: number): void {
+      if (!authorizationApplies(identity)) return; // sessions.maxPerCaller still limits peers
+      const grant = requireGrant(identity, database);
+      if (grant.maxSessions !== undefined && openSessions >= grant.maxSessions) {
+        deny(sessionLimit(database, grant.maxSessions), database, identity);
+      }
+    },
+
+    async close(): Promise<void> {
+      await recorder?.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// Where a statement runs: on the caller's session connection (serialized with the session's other calls),
+// or on a pooled connection of the named database in auto-commit, returned to the pool afterwards.
+
+import { databaseNotFound } from "../core/api-error.js";
+import type { CallContext } from "../core/call-context.js";
+import type { Database } from "../db/database-registry.js";
+import type { Connection } from "../db/driver.js";
+import type { Session } from "../sessions/session.js";
+import type { ServiceDeps } from "./service-deps.js";
+
+export interface Target {
+  connection: Connection;
+  database: Database;
+  session: Session | undefined;
+}
+
+export function findDatabase(deps: ServiceDeps, name: string): Database {
+  const database = deps.databases.find(name);
+  if (!database) throw databaseNotFound(name);
+  return database;
+}
+
+export function findSession(deps: ServiceDeps, ctx: CallContext, sessionId: string): Session {
+  const session = deps.sessions.get(sessionId, ctx.identity.id);
+  ctx.logFields.sessionId = session.id;
+  ctx.logFields.database = session.database.name;
+  return session;
+}
+
+export async function withTarget<T>(
+  deps: ServiceDeps,
+  ctx: CallContext,
+  request: { database: string; sessionId: string },
+  work: (target: Target) => Promise<T>,
+): Promise<T> {
+  if (request.sessionId !== "") {
+    const session = findSession(deps, ctx, request.sessionId);
+    return session.run(() => work({ connection: session.lease.connection, database: session.database, session }));
+  }
+  const database = findDatabase(deps, request.database);
+  ctx.logFields.database = database.name;
+  const lease = await database.pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal);
+  try {
+    return await work({ connection: lease.connection, database, session: undefined });
+  } finally {
+    // The pool rolls back a transaction left open and destroys a connection its driver marked broken.
+    await lease.release();
+  }
+}

@@ -1,0 +1,80 @@
+// Authenticates every SqlService call with the configured methods (API key, JWT, client certificate).
+// Every method looks at the call; a credential that is presented and invalid refuses the call even when
+// another method would accept the call, so a bad token never falls through to a weaker method. The client
+// learns only "missing" or "invalid"; which check failed (expired, bad signature, unknown key) goes to the log.
+import { status } from "@grpc/grpc-js";
+import type { Authenticator, AuthOutcome } from "../../auth/authenticator.js";
+import { readBearer } from "../../auth/bearer-token.js";
+import { ApiError, internalError } from "../../core/api-error.js";
+import type { Identity } from "../../core/identity.js";
+import type { Logger } from "../../observability/logger.js";
+import type { GrpcCallContext, Interceptor } from "../grpc-call-context.js";
+
+export const INVALID_CREDENTIALS_MESSAGE = "invalid credentials";
+
+export function missingCredentialsMessage(methods: ReadonlyArray<Identity["method"]>): string {
+  const bearer = [methods.includes("api_key") ? "API key" : "", methods.includes("jwt") ? "JWT" : ""]
+    .filter((m) => m !== "")
+    .join(" or ");
+  const parts = [
+    ...(bearer ? [`send 'authorization: Bearer <${bearer}>'`] : []),
+    ...(methods.includes("mtls") ? ["present a client certificate"] : []),
+  ];
+  return `missing credentials: ${parts.join(" or ")}`;
+}
+
+function unauthenticated(message: string): ApiError {
+  return new ApiError(status.UNAUTHENTICATED, message, { reason: "UNAUTHENTICATED" });
+}
+
+/**
+ * Decides one call from every method's outcome: any rejection refuses; otherwise the first authenticated
+ * method (in configuration order) names the caller; a credential that no method claims is invalid; nothing
+ * at all is missing.
+ */
+export function decide(
+  ctx: GrpcCallContext,
+  authenticators: readonly Authenticator[],
+  outcomes: readonly AuthOutcome[],
+): { identity: Identity } | { refused: "missing" } | { refused: "invalid"; reasons: string[] } {
+  const reasons = outcomes.flatMap((o, i) =>
+    o.kind === "rejected" ? [`${authenticators[i]?.method}: ${o.reason}`] : [],
+  );
+  if (reasons.length > 0) return { refused: "invalid", reasons };
+  const first = outcomes.find((o) => o.kind === "authenticated");
+  if (first) return { identity: first.identity };
+  const bearer = readBearer(ctx.metadata);
+  if (bearer.kind === "malformed") return { refused: "invalid", reasons: [bearer.reason] };
+  if (bearer.kind !== "none") {
+    return {
+      refused: "invalid",
+      reasons: [`no enabled method accepts a${bearer.kind === "jwt" ? " JWT" : "n opaque"} bearer token`],
+    };
+  }
+  return { refused: "missing" };
+}
+
+export function createAuthenticationInterceptor(authenticators: readonly Authenticator[], logger: Logger): Interceptor {
+  const missingMessage = missingCredentialsMessage(authenticators.map((a) => a.method));
+  return async (ctx, next) => {
+    let outcomes: AuthOutcome[];
+    try {
+      outcomes = await Promise.all(authenticators.map((a) => a.authenticate(ctx)));
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      logger.error({ method: ctx.method, err: error }, "authenticator failed");
+      throw internalError(error);
+    }
+    const decision = decide(ctx, authenticators, outcomes);
+    if ("identity" in decision) {
+      ctx.identity = decision.identity;
+      await next();
+      return;
+    }
+    // The reason, never the credential itself.
+    const failure = decision.refused === "missing" ? "no credentials" : decision.reasons.join("; ");
+    ctx.logFields.authFailure = failure;
+    logger.warn({ method: `${ctx.service}/${ctx.method}`, peer: ctx.peer, reason: failure }, "authentication refused");
+    throw unauthenticated(decision.refused === "missing" ? missingMessage : INVALID_CREDENTIALS_MESSAGE);
+  };
+}
