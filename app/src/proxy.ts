@@ -6,6 +6,7 @@ import { createAuditSink } from "./audit/create-audit-sink.js";
 import type { Authenticator } from "./auth/authenticator.js";
 import { createAuthenticators } from "./auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
+import { isLoopbackHost } from "./config/bind-safety.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
@@ -15,6 +16,7 @@ import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
+import { CompatConnections } from "./rpc/compat/compat-connections.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
 import { credentialSourceFor } from "./secrets/resolve-secret.js";
 import { SessionRegistry } from "./sessions/registry.js";
@@ -139,6 +141,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
     maxSendMessageBytes: config.server.maxSendMessageBytes,
     ...(options.identity ? { identity: options.identity } : {}),
+    loopbackOnly: isLoopbackHost(config.server.host),
+    ...(config.compat.enabled
+      ? { compat: { connections: new CompatConnections(), passwordAsBearer: config.compat.passwordAsBearer } }
+      : {}),
     ...(auth
       ? {
           authentication: createAuthenticationInterceptor(

@@ -1,6 +1,7 @@
 // The single source of truth for every configuration option. check-config, print-config, the JSON
 // Schema (config.schema.json) and the README's configuration reference all derive from this file.
 import { z } from "zod";
+import { CompatConfig } from "./compat-schema.js";
 
 import { SecretRef } from "./schema-secret.js";
 import { AuditConfig, AuthConfig, PolicyConfig, RoleConfig, TlsConfig } from "./security-schema.js";
@@ -234,6 +235,7 @@ export const ProxyConfig = z
       .describe("Authorization: what each role may run, per database. Used when auth is configured"),
     policy: PolicyConfig.default(PolicyConfig.parse({})).describe("Statement policy applied to every caller"),
     audit: AuditConfig.default(AuditConfig.parse({})).describe("Audit trail of executed statements"),
+    compat: CompatConfig.default(CompatConfig.parse({})).describe("The earlier proxy's API (informix.InformixService)"),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.databases);

@@ -10,14 +10,16 @@ import {
 } from "../gen/informix/proxy/v1/sql_service.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import type { CompatConnections } from "../rpc/compat/compat-connections.js";
 import * as executeHandlers from "../rpc/execute-handlers.js";
 import * as metadataHandlers from "../rpc/metadata-handlers.js";
 import type { ServiceDeps } from "../rpc/service-deps.js";
 import * as sessionHandlers from "../rpc/session-handlers.js";
+import { addCompatService, COMPAT_SERVICE_NAME } from "./compat-service.js";
 import type { GrpcCallContext, Interceptor } from "./grpc-call-context.js";
 import { serverStream, unary } from "./handler-adapter.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.js";
-import { type IdentityResolver, identityInterceptor, peerIdentity } from "./interceptors/identity.js";
+import { type IdentityResolver, identityInterceptor, localIdentity, peerIdentity } from "./interceptors/identity.js";
 import { observeInterceptor } from "./interceptors/observe.js";
 import { addReflection } from "./reflection.js";
 import { authenticatedServices } from "./reflection-guard.js";
@@ -37,6 +39,10 @@ export interface GrpcServerOptions {
   authentication?: Interceptor;
   /** With authentication: serve reflection to unauthenticated callers too. */
   anonymousReflection?: boolean;
+  /** Serve the legacy informix.InformixService (config compat.enabled). */
+  compat?: { connections: CompatConnections; passwordAsBearer: boolean };
+  /** Listening on loopback only: without authentication every caller is the one local identity. */
+  loopbackOnly?: boolean;
 }
 
 export function createSqlServiceImplementation(
@@ -93,13 +99,27 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   });
   // Observe first, so calls refused while identifying the caller are logged and counted (Unauthenticated too);
   // without authentication the caller is identified by its address.
-  const identify = options.authentication ?? identityInterceptor(options.identity ?? peerIdentity);
-  const interceptors: Interceptor[] = [
-    observeInterceptor(options.logger, options.metrics),
-    identify,
-    errorMappingInterceptor(options.logger),
-  ];
+  const identify =
+    options.authentication ??
+    identityInterceptor(options.identity ?? (options.loopbackOnly ? localIdentity : peerIdentity));
+  const observe = observeInterceptor(options.logger, options.metrics);
+  const mapErrors = errorMappingInterceptor(options.logger);
+  const interceptors: Interceptor[] = [observe, identify, mapErrors];
   server.addService(sqlServiceDefinition, createSqlServiceImplementation(options.deps, interceptors, options.metrics));
+  if (options.compat) {
+    addCompatService(server, {
+      deps: { ...options.deps, connections: options.compat.connections },
+      connectInterceptors: interceptors,
+      callInterceptors: [observe, mapErrors],
+      passwordAsBearer: options.compat.passwordAsBearer,
+      onMessageSent: () =>
+        options.metrics.grpcMsgSent.inc({
+          grpc_type: "server_stream",
+          grpc_service: COMPAT_SERVICE_NAME,
+          grpc_method: "ExecuteQuery",
+        }),
+    });
+  }
 
   const health = new HealthImplementation({ "": "NOT_SERVING", [SERVICE]: "NOT_SERVING" });
   health.addToServer(server);
@@ -109,6 +129,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     options.authentication && !options.anonymousReflection
       ? authenticatedServices(server, options.authentication)
       : server,
+    options.compat ? [] : [COMPAT_SERVICE_NAME],
   );
   return { server, health };
 }

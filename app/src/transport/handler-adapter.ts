@@ -75,11 +75,18 @@ function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : internalError(error);
 }
 
+/**
+ * How a failure reaches the client: as a gRPC status with details (v1), or, for the legacy compatibility
+ * service, as an OK response saying success = false (the interceptors have already recorded the real status).
+ */
+export type ErrorAnswer<Res> = (error: ApiError) => Res;
+
 export function unary<Req, Res>(
   service: string,
   method: string,
   interceptors: Interceptor[],
   handler: UnaryHandler<Req, Res>,
+  answerError?: ErrorAnswer<Res>,
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
   return (call, callback) => {
     const { ctx, dispose } = createContext(service, method, "unary", call as ServerUnaryCall<unknown, unknown>);
@@ -89,7 +96,8 @@ export function unary<Req, Res>(
     })
       .then(
         () => callback(null, response as Res),
-        (error: unknown) => callback(toServiceError(asApiError(error))),
+        (error: unknown) =>
+          answerError ? callback(null, answerError(asApiError(error))) : callback(toServiceError(asApiError(error))),
       )
       .finally(dispose);
   };
@@ -101,6 +109,7 @@ export function serverStream<Req, Res>(
   interceptors: Interceptor[],
   handler: StreamHandler<Req, Res>,
   onMessageSent?: () => void,
+  answerError?: ErrorAnswer<Res>,
 ): (call: ServerWritableStream<Req, Res>) => void {
   return (call) => {
     const { ctx, dispose } = createContext(
@@ -124,6 +133,11 @@ export function serverStream<Req, Res>(
         },
         (error: unknown) => {
           if (ctx.signal.aborted && !(error instanceof ApiError && error.code === status.DEADLINE_EXCEEDED)) return;
+          if (answerError && !ctx.signal.aborted) {
+            call.write(answerError(asApiError(error)));
+            call.end();
+            return;
+          }
           call.emit("error", toServiceError(asApiError(error)));
         },
       )

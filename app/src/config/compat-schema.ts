@@ -1,0 +1,17 @@
+// The legacy informix.InformixService (the earlier Java proxy's API), served beside v1 for clients that cannot
+// change yet. Off by default. Part of the one schema (ProxyConfig in schema.ts).
+import { z } from "zod";
+
+export const CompatConfig = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(false)
+    .describe("Serve informix.InformixService (the earlier proxy's API) on the gRPC port"),
+  passwordAsBearer: z
+    .boolean()
+    .default(false)
+    .describe(
+      "With auth: a Connect without call credentials may carry an API key or JWT of this proxy in its password field",
+    ),
+});
+export type CompatConfig = z.infer<typeof CompatConfig>;
