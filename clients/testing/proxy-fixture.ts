@@ -92,6 +92,7 @@ async function main(): Promise<void> {
         "server: { host: 127.0.0.1, grpcPort: 0, httpPort: 0, drainTimeoutMs: 2000 }",
         "logging: { level: info }",
         "policy: { allowDdl: true }",
+        "compat: { enabled: true }",
         "databases:",
         `  demo: { driver: sqlite, path: ${join(dir, "demo.db")}, demo: true, default: true }`,
         `  pg: { driver: postgres, host: ${server.host}, port: ${server.port}, database: clients_demo, user: ${server.user}, password: { env: IGP_FIXTURE_PG_PASSWORD }, ssl: disable }`,
