@@ -220,8 +220,8 @@ func TestErrorsCarryCodeAndDetails(t *testing.T) {
 			t.Fatalf("got %#v", err)
 		}
 		table := scratch(t, db, backend)
-		_, _ = db.Exec("INSERT INTO "+table+" (id) VALUES (1)")
-		_, err = db.Exec("INSERT INTO "+table+" (id) VALUES (1)")
+		_, _ = db.Exec("INSERT INTO " + table + " (id) VALUES (1)")
+		_, err = db.Exec("INSERT INTO " + table + " (id) VALUES (1)")
 		e, _ = informixgrpc.AsError(err)
 		if e == nil || e.Code != codes.AlreadyExists || (backend == "postgres" && e.SQLState() != "23505") {
 			t.Fatalf("unique violation: %#v", err)
