@@ -8,6 +8,7 @@ import { createAuthenticators } from "./auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
 import { isLoopbackHost } from "./config/bind-safety.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
+import { Lifecycle } from "./core/lifecycle.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
 import { createDriver } from "./db/drivers/index.js";
@@ -22,7 +23,7 @@ import { credentialSourceFor } from "./secrets/resolve-secret.js";
 import { SessionRegistry } from "./sessions/registry.js";
 import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
 import { createHttpServer, listenHttp } from "./transport/http-server.js";
-import { createAuthenticationInterceptor } from "./transport/interceptors/authentication.js";
+import { createAuthentication } from "./transport/interceptors/authentication.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
 import { startReadinessLoop } from "./transport/readiness.js";
 import { createServerTls } from "./transport/tls/server-tls.js";
@@ -55,49 +56,36 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // Before anything opens: API keys kept in a secret are part of the configuration.
   const auth = config.auth ? await withApiKeysFromSecret(config.auth, Object.keys(config.roles), env) : undefined;
   const metrics = new Metrics();
-  // What start-up has opened so far, undone in reverse order if a later step fails.
-  const undo: Array<() => unknown> = [];
-  const unwind = async () => {
-    for (const step of undo.reverse())
-      await Promise.resolve()
-        .then(step)
-        .catch(() => undefined);
-  };
-  const started = async <T>(open: () => T | Promise<T>, close?: (opened: T) => unknown): Promise<T> => {
-    try {
-      const opened = await open();
-      if (close) undo.push(() => close(opened));
-      return opened;
-    } catch (error) {
-      await unwind();
-      throw error;
-    }
-  };
+  // Every component with a start and a stop, in start order. A failed start stops what had started, newest first;
+  // the graceful stop runs the same list: drain gRPC, then sessions, the HTTP port, databases, TLS, audit, guard.
+  const lifecycle = new Lifecycle((component, error) => logger.error({ component, err: error }, "stop failed"));
   // Guard, audit and TLS first: an unreadable allow-list, audit file or certificate stops the start before any
-  // database connection or port is opened.
-  const ownGuard = options.guard
-    ? undefined
-    : await started(
-        () => createStatementGuard({ config, logger, metrics }),
-        (g) => g.close(),
-      );
-  const guard = options.guard ?? (ownGuard as StatementGuard);
-  // An audit sink passed in belongs to the caller; one built from the configuration is closed on stop.
-  const ownAudit = options.audit
-    ? undefined
-    : await started(
-        () => createAuditSink(config.audit, { logger, registry: metrics.registry }),
-        (a) => a.close(),
-      );
-  const audit = options.audit ?? (ownAudit as AuditSink);
+  // database connection or port is opened. A guard or audit sink passed in belongs to the caller.
+  const guard =
+    options.guard ??
+    (await lifecycle.start(
+      "statement guard",
+      () => createStatementGuard({ config, logger, metrics }),
+      (g) => g.close().catch((error: unknown) => logger.error({ err: error }, "allow-list flush failed")),
+    ));
+  const audit =
+    options.audit ??
+    (await lifecycle.start(
+      "audit sink",
+      () => createAuditSink(config.audit, { logger, registry: metrics.registry }),
+      (a) => a.close(),
+    ));
   const tlsConfig = config.server.tls;
   const tls = tlsConfig
-    ? await started(
+    ? await lifecycle.start(
+        "tls",
         () => createServerTls(tlsConfig, { logger: logger.child({ component: "tls" }), env }),
         (t) => t.close(),
       )
     : undefined;
-  const databases = await started(
+  const drainTimeoutMs = config.server.drainTimeoutMs;
+  const databases = await lifecycle.start(
+    "databases",
     () =>
       DatabaseRegistry.create(config.databases, {
         logger,
@@ -113,97 +101,103 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           }),
         observerFor: (name) => metrics.poolObserver(name),
       }),
-    (d) => d.close(0),
+    (d) => d.close(Math.min(5000, drainTimeoutMs)),
   );
   for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
 
-  const sessions = new SessionRegistry({
-    config: config.sessions,
-    logger: logger.child({ component: "sessions" }),
-    onExpired: () => metrics.sessionsExpired.inc(),
-  });
+  let draining = false;
+  const http = await lifecycle.start(
+    "http server",
+    () =>
+      createHttpServer({
+        metrics,
+        databases,
+        readinessTimeoutMs: config.server.readinessTimeoutMs,
+        isDraining: () => draining,
+      }),
+    async (h) => {
+      await new Promise<void>((resolve) => h.close(() => resolve()));
+      h.closeAllConnections();
+    },
+  );
+
+  const sessions = await lifecycle.start(
+    "sessions",
+    () =>
+      new SessionRegistry({
+        config: config.sessions,
+        logger: logger.child({ component: "sessions" }),
+        onExpired: () => metrics.sessionsExpired.inc(),
+      }),
+    (s) => s.closeAll(),
+  );
   metrics.trackSessions(() => sessions.size);
 
-  const { server, health } = createGrpcServer({
-    deps: {
-      databases,
-      sessions,
-      limits: config.limits,
-      idleTimeoutMs: config.sessions.idleTimeoutMs,
-      maxPreparedPerSession: config.sessions.maxPreparedPerSession,
-      metrics,
-      logger,
-      guard,
-      audit,
-    },
-    logger: logger.child({ component: "grpc" }),
-    metrics,
-    maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
-    maxSendMessageBytes: config.server.maxSendMessageBytes,
-    ...(options.identity ? { identity: options.identity } : {}),
-    loopbackOnly: isLoopbackHost(config.server.host),
-    ...(config.compat.enabled
-      ? { compat: { connections: new CompatConnections(), passwordAsBearer: config.compat.passwordAsBearer } }
-      : {}),
-    ...(auth
-      ? {
-          authentication: createAuthenticationInterceptor(
-            createAuthenticators(auth, {
-              mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(auth.mtls),
-            }),
-            logger.child({ component: "auth" }),
-          ),
-          anonymousReflection: auth.anonymousReflection === true,
-        }
-      : {}),
-  });
-
-  let draining = false;
-  const stopHealthLoop = startReadinessLoop(
-    databases,
-    config.server.readinessTimeoutMs,
-    options.healthIntervalMs ?? 5000,
-    (ok) => {
-      const state = ok && !draining ? "SERVING" : "NOT_SERVING";
-      health.setStatus("", state);
-      health.setStatus(SQL_SERVICE_NAME, state);
-    },
+  const { server, health } = await lifecycle.start(
+    "grpc server",
+    () =>
+      createGrpcServer({
+        deps: {
+          databases,
+          sessions,
+          limits: config.limits,
+          idleTimeoutMs: config.sessions.idleTimeoutMs,
+          maxPreparedPerSession: config.sessions.maxPreparedPerSession,
+          metrics,
+          logger,
+          guard,
+          audit,
+        },
+        logger: logger.child({ component: "grpc" }),
+        metrics,
+        maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
+        maxSendMessageBytes: config.server.maxSendMessageBytes,
+        ...(options.identity ? { identity: options.identity } : {}),
+        loopbackOnly: isLoopbackHost(config.server.host),
+        ...(config.compat.enabled
+          ? { compat: { connections: new CompatConnections(), passwordAsBearer: config.compat.passwordAsBearer } }
+          : {}),
+        ...(auth
+          ? {
+              authentication: createAuthentication(
+                createAuthenticators(auth, {
+                  mtls: options.mtlsAuthenticator ?? createMtlsAuthenticator(auth.mtls),
+                }),
+                logger.child({ component: "auth" }),
+              ),
+              anonymousReflection: auth.anonymousReflection === true,
+            }
+          : {}),
+      }),
+    // Ends whatever the drain left (and everything on a failed start).
+    (g) => g.server.forceShutdown(),
   );
-
-  const http = createHttpServer({
-    metrics,
-    databases,
-    readinessTimeoutMs: config.server.readinessTimeoutMs,
-    isDraining: () => draining,
-  });
-
-  undo.push(
-    stopHealthLoop,
-    () => server.forceShutdown(),
-    () => http.close(),
+  const setServing = (serving: boolean) => {
+    const state = serving ? "SERVING" : "NOT_SERVING";
+    health.setStatus("", state);
+    health.setStatus(SQL_SERVICE_NAME, state);
+  };
+  await lifecycle.start(
+    "readiness loop",
+    () =>
+      startReadinessLoop(databases, config.server.readinessTimeoutMs, options.healthIntervalMs ?? 5000, (ok) =>
+        setServing(ok && !draining),
+      ),
+    (stopLoop) => stopLoop(),
   );
-  const grpcPort = await started(() => bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials));
-  const httpPort = await started(() => listenHttp(http, config.server.host, config.server.httpPort));
-  logger.info(
-    {
-      host: config.server.host,
-      grpcPort,
-      httpPort,
-      tls: tls !== undefined,
-      databases: databases.all().map((d) => `${d.name}(${d.driver})`),
-    },
-    "proxy listening",
+  const grpcPort = await lifecycle.start("grpc port", () =>
+    bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials),
   );
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
+  const httpPort = await lifecycle.start("http port", () =>
+    listenHttp(http, config.server.host, config.server.httpPort),
+  );
+  // Last to start, first to stop: report not serving, stop accepting calls and wait for in-flight ones.
+  await lifecycle.start(
+    "drain",
+    () => undefined,
+    async () => {
       draining = true;
-      health.setStatus("", "NOT_SERVING");
-      health.setStatus(SQL_SERVICE_NAME, "NOT_SERVING");
-      stopHealthLoop();
-      tls?.close();
-      const drainTimeoutMs = config.server.drainTimeoutMs;
+      setServing(false);
       logger.info({ drainTimeoutMs }, "draining");
       // tryShutdown stops accepting calls and waits for in-flight ones; forceShutdown ends what is left.
       await new Promise<void>((resolve) => {
@@ -217,16 +211,23 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           resolve();
         });
       });
-      await sessions.closeAll();
-      await ownAudit?.close();
-      await databases.close(Math.min(5000, drainTimeoutMs));
-      await ownGuard?.close().catch((error: unknown) => logger.error({ err: error }, "allow-list flush failed"));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
-      logger.info("stopped");
-    })();
+    },
+  );
+  logger.info(
+    {
+      host: config.server.host,
+      grpcPort,
+      httpPort,
+      tls: tls !== undefined,
+      databases: databases.all().map((d) => `${d.name}(${d.driver})`),
+    },
+    "proxy listening",
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= lifecycle.stop().then(() => logger.info("stopped"));
     return stopping;
   };
-
   return { grpcPort, httpPort, metrics, sessions, databases, stop };
 }

@@ -28,9 +28,10 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy/index.js";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { Fn, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import {
   REQUEST_METRIC_NAME,
@@ -48,10 +49,11 @@ import {
   GRPC_PORT,
   HTTP_PORT,
   LIVENESS_PATH,
-  READINESS_PATH,
+  WRITE_CONFIG_ENTRYPOINT,
 } from "../src/proxy-contract.js";
 import { alertManagerDefinition } from "../src/stacks/alerting-stack.js";
 import { BACKUP_TAG_KEY } from "../src/stacks/informix-host-stack.js";
+import { RELEASE_IMAGES_KEPT, RELEASE_TAG_PREFIX } from "../src/stacks/registry-stack.js";
 import { API_KEY_HASHES_TEMPLATE, SECRET_KEYS } from "../src/stacks/secrets-stack.js";
 import { ADOT_IMAGE } from "../src/stacks/service-stack.js";
 
@@ -60,6 +62,18 @@ export class ProxyTerraformStack extends TerraformStack {
     super(scope, id);
     const name = `informix-grpc-proxy-${config.name}`;
     const region = config.region;
+
+    // Remote state, never a local file: S3 with Terraform's native lock file (1.10+), or a DynamoDB lock table.
+    const state = config.terraform;
+    if (!state) throw new Error(`${config.name}: the Terraform variant needs terraform.stateBucket in the environment`);
+    new S3Backend(this, {
+      bucket: state.stateBucket,
+      key: `informix-grpc-proxy/${config.name}/terraform.tfstate`,
+      region: state.stateRegion ?? region,
+      encrypt: true,
+      ...(state.lockTable ? { dynamodbTable: state.lockTable } : {}),
+    });
+    if (!state.lockTable) this.addOverride("terraform.backend.s3.use_lockfile", true);
 
     new AwsProvider(this, "aws", {
       region,
@@ -132,15 +146,27 @@ export class ProxyTerraformStack extends TerraformStack {
     new EcrLifecyclePolicy(this, "repository_lifecycle", {
       repository: repository.name,
       policy: JSON.stringify({
+        // Release images carry v1.2.3 beside sha-<commit>: rule 1 claims them so the sha- count never expires one.
         rules: [
           {
             rulePriority: 1,
+            description: "Keep every release image",
+            selection: {
+              tagStatus: "tagged",
+              tagPrefixList: [RELEASE_TAG_PREFIX],
+              countType: "imageCountMoreThan",
+              countNumber: RELEASE_IMAGES_KEPT,
+            },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
             description: "Drop untagged after 7 days",
             selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
             action: { type: "expire" },
           },
           {
-            rulePriority: 2,
+            rulePriority: 3,
             description: "Keep 30 commit images",
             selection: {
               tagStatus: "tagged",
@@ -185,6 +211,28 @@ export class ProxyTerraformStack extends TerraformStack {
 
     // Alerting: workspace, rule groups from alerts/, alert manager to SNS.
     const topic = new SnsTopic(this, "alerts", { name: `${name}-alerts`, kmsMasterKeyId: key.arn });
+    // Managed Prometheus' alert manager publishes as the aps service: without this policy every alert is
+    // dropped (the CDK Alerting stack has the same statement).
+    const topicPolicy = new DataAwsIamPolicyDocument(this, "alerts_policy", {
+      statement: [
+        {
+          sid: "ManagedPrometheusPublishes",
+          principals: [{ type: "Service", identifiers: ["aps.amazonaws.com"] }],
+          actions: ["sns:Publish", "sns:GetTopicAttributes"],
+          resources: [topic.arn],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [caller.accountId] }],
+        },
+        {
+          sid: "TlsOnly",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["sns:Publish"],
+          resources: [topic.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    new SnsTopicPolicy(this, "alerts_topic_policy", { arn: topic.arn, policy: topicPolicy.json });
     const workspace = new PrometheusWorkspace(this, "workspace", { alias: name, kmsKeyArn: key.arn });
     for (const file of readAlertRuleFiles()) {
       new PrometheusRuleGroupNamespace(this, `rules_${file.name.replace(/[^A-Za-z0-9_]/g, "_")}`, {
@@ -219,7 +267,7 @@ export class ProxyTerraformStack extends TerraformStack {
     });
     for (const [id, port, description] of [
       ["grpc", GRPC_PORT, "gRPC from the NLB"],
-      ["health", HTTP_PORT, "NLB health checks on /readyz"],
+      ["health", HTTP_PORT, "NLB health checks on /healthz"],
     ] as const) {
       new VpcSecurityGroupIngressRule(this, `proxy_in_${id}`, {
         securityGroupId: proxyGroup.id,
@@ -333,7 +381,7 @@ export class ProxyTerraformStack extends TerraformStack {
         essential: false,
         user: CONTAINER_UID,
         readonlyRootFilesystem: true,
-        entryPoint: ["node", "-e", "require('node:fs').writeFileSync(process.argv[1], process.env.PROXY_CONFIG_YAML)"],
+        entryPoint: WRITE_CONFIG_ENTRYPOINT,
         command: [CONFIG_PATH],
         environment: [
           {
@@ -458,7 +506,8 @@ export class ProxyTerraformStack extends TerraformStack {
       healthCheck: {
         protocol: "HTTP",
         port: String(HTTP_PORT),
-        path: READINESS_PATH,
+        // The process, not the database: see the CDK service stack.
+        path: LIVENESS_PATH,
         matcher: "200",
         interval: 10,
         timeout: 5,
@@ -466,7 +515,7 @@ export class ProxyTerraformStack extends TerraformStack {
         unhealthyThreshold: 2,
       },
     });
-    new LbListener(this, "listener", {
+    const listener = new LbListener(this, "listener", {
       loadBalancerArn: lb.arn,
       port: GRPC_PORT,
       protocol: "TCP",
@@ -490,6 +539,8 @@ export class ProxyTerraformStack extends TerraformStack {
       networkConfiguration: { subnets: subnetIds, securityGroups: [proxyGroup.id], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: targetGroup.arn, containerName: "proxy", containerPort: GRPC_PORT }],
       lifecycle: { ignoreChanges: ["desired_count"] },
+      // ECS refuses a service whose target group is not yet attached to a load balancer.
+      dependsOn: [listener],
     });
 
     const scaling = new AppautoscalingTarget(this, "scaling", {

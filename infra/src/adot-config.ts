@@ -3,6 +3,8 @@
 import { stringify } from "yaml";
 import { HTTP_PORT, METRICS_PATH, PROMETHEUS_JOB } from "./proxy-contract.js";
 
+/** Pinned ADOT collector release for the Fargate sidecar and the EKS sidecar alike; bump deliberately. */
+export const ADOT_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3";
 export const SCRAPE_INTERVAL_SECONDS = 15;
 export const REQUEST_METRIC_NAMESPACE = "InformixGrpcProxy";
 export const REQUEST_METRIC_NAME = "grpc_server_started_total";
@@ -13,6 +15,53 @@ export interface AdotConfigInputs {
   readonly prometheusEndpoint: string;
   readonly serviceName: string;
   readonly emfLogGroupName: string;
+}
+
+/**
+ * On EKS the sidecar only remote-writes to Managed Prometheus: the HorizontalPodAutoscaler scales on CPU,
+ * so there is no CloudWatch metric to publish, and the pod's identity comes from the environment
+ * (OTEL_RESOURCE_ATTRIBUTES set from the downward API) instead of the ECS metadata endpoint.
+ */
+export function renderEksAdotConfig(inputs: Omit<AdotConfigInputs, "emfLogGroupName">): string {
+  return stringify({
+    extensions: { sigv4auth: { region: inputs.region, service: "aps" }, health_check: {} },
+    receivers: {
+      prometheus: {
+        config: {
+          global: { scrape_interval: `${SCRAPE_INTERVAL_SECONDS}s`, scrape_timeout: "10s" },
+          scrape_configs: [
+            {
+              job_name: PROMETHEUS_JOB,
+              metrics_path: METRICS_PATH,
+              static_configs: [{ targets: [`127.0.0.1:${HTTP_PORT}`] }],
+            },
+          ],
+        },
+      },
+    },
+    processors: {
+      batch: { timeout: "10s" },
+      resourcedetection: { detectors: ["env"] },
+      resource: { attributes: [{ key: "ServiceName", value: inputs.serviceName, action: "upsert" }] },
+    },
+    exporters: {
+      prometheusremotewrite: {
+        endpoint: `${inputs.prometheusEndpoint}api/v1/remote_write`,
+        auth: { authenticator: "sigv4auth" },
+        resource_to_telemetry_conversion: { enabled: true },
+      },
+    },
+    service: {
+      extensions: ["sigv4auth", "health_check"],
+      pipelines: {
+        metrics: {
+          receivers: ["prometheus"],
+          processors: ["resourcedetection", "resource", "batch"],
+          exporters: ["prometheusremotewrite"],
+        },
+      },
+    },
+  });
 }
 
 export function renderAdotConfig(inputs: AdotConfigInputs): string {

@@ -82,6 +82,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           apiKeyHashes: secrets.apiKeyHashesReference,
           tlsMaterial: secrets.tlsMaterialReference,
           informixHost: informixAddress,
+          workspace: alerting.workspace,
         })
       : undefined;
 

@@ -14,9 +14,13 @@ import { ProxyTerraformStack } from "../cdktf/proxy-stack.js";
 import { readAlertRuleFiles } from "../src/alert-rules.js";
 import { loadEnvironmentConfig } from "../src/config/load.js";
 import { API_KEY_HASHES_TEMPLATE } from "../src/stacks/secrets-stack.js";
+import { expiredImages } from "./support/ecr-lifecycle.js";
 
 let prod: string;
-let prodJson: { resource: Record<string, Record<string, Record<string, unknown>>> };
+let prodJson: {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, unknown>>;
+};
 
 beforeAll(() => {
   const config = loadEnvironmentConfig("prod");
@@ -86,7 +90,7 @@ describe("Terraform variant", () => {
     );
   });
 
-  it("runs the service with a circuit breaker behind an internal NLB checking /readyz", () => {
+  it("runs the service with a circuit breaker behind an internal NLB checking /healthz", () => {
     expect(
       Testing.toHaveResourceWithProperties(prod, Lb.tfResourceType, { internal: true, load_balancer_type: "network" }),
     ).toBe(true);
@@ -98,7 +102,7 @@ describe("Terraform variant", () => {
         health_check: {
           protocol: "HTTP",
           port: "9090",
-          path: "/readyz",
+          path: "/healthz",
           matcher: "200",
           interval: 10,
           timeout: 5,
@@ -126,5 +130,41 @@ describe("Terraform variant", () => {
         }),
       ).toBe(true);
     }
+  });
+
+  it("keeps its state in S3 with locking, never in a local file", () => {
+    const terraform = (prodJson as unknown as { terraform: { backend: Record<string, Record<string, unknown>> } })
+      .terraform;
+    expect(Object.keys(terraform.backend)).toEqual(["s3"]);
+    expect(terraform.backend.s3).toMatchObject({
+      bucket: "informix-grpc-proxy-tfstate-prod",
+      key: "informix-grpc-proxy/prod/terraform.tfstate",
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+
+  it("lets Managed Prometheus publish alerts to the topic", () => {
+    const policy = only("aws_sns_topic_policy");
+    expect(policy.arn).toBe("${aws_sns_topic.alerts.arn}");
+    const document = JSON.stringify(prodJson.data?.aws_iam_policy_document?.alerts_policy);
+    expect(document).toContain("aps.amazonaws.com");
+    expect(document).toContain("sns:Publish");
+  });
+
+  it("creates the ECS service only after its listener", () => {
+    expect(only(EcsService.tfResourceType).depends_on).toEqual(["aws_lb_listener.listener"]);
+  });
+
+  it("never expires release images", () => {
+    const lifecycle = only("aws_ecr_lifecycle_policy");
+    const images = Array.from({ length: 50 }, (_, i) => ({
+      digest: String(i),
+      tags: i === 0 ? ["sha-0", "v1.0.0"] : [`sha-${i}`],
+      pushedAt: i,
+    }));
+    const expired = expiredImages(String(lifecycle.policy), images, () => 1);
+    expect(expired).not.toContain("0");
+    expect(expired).toContain("1");
   });
 });

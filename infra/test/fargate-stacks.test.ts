@@ -124,14 +124,14 @@ describe("service and load balancer", () => {
     t.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", { Port: 50051, Protocol: "TCP" });
   });
 
-  it("checks target health on the HTTP /readyz endpoint", () => {
+  it("checks target health on the HTTP /healthz endpoint (the process, not the database)", () => {
     dev.template("service").hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", {
       Port: 50051,
       Protocol: "TCP",
       TargetType: "ip",
       HealthCheckProtocol: "HTTP",
       HealthCheckPort: "9090",
-      HealthCheckPath: "/readyz",
+      HealthCheckPath: "/healthz",
     });
   });
 

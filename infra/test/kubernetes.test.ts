@@ -88,11 +88,11 @@ describe("Kubernetes manifests", () => {
     expect(JSON.stringify(container.env)).not.toContain("API_KEY");
   });
 
-  it("exposes gRPC through an internal NLB that checks /readyz", () => {
+  it("exposes gRPC through an internal NLB that checks /healthz (readiness is the pod's probe)", () => {
     const service = byKind("Service");
     expect(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internal");
     expect(service.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"]).toBe(
-      "/readyz",
+      "/healthz",
     );
   });
 

@@ -2,16 +2,24 @@
 // certificates (transport/grpc-call-context.ts adds those for the interceptors that need them).
 import type { Identity } from "./identity.js";
 
+/** Safe fields handlers add for the RPC log line: ids and counts, never values. */
+export interface RpcLogFields {
+  sessionId?: string;
+  rows?: number;
+  batchItems?: number;
+}
+
 export interface CallContext {
   readonly service: string;
   readonly method: string;
-  readonly type: "unary" | "server_stream";
+  readonly type: "unary" | "server_stream" | "client_stream" | "bidi_stream";
   readonly peer: string;
   /** Aborted when the client cancels or its deadline passes. */
   readonly signal: AbortSignal;
   /** Epoch milliseconds, or undefined without a deadline. */
   readonly deadline: number | undefined;
   identity: Identity;
-  /** Safe fields handlers add for the RPC log line (session id, database, rows): never values. */
-  readonly logFields: Record<string, unknown>;
+  /** The configured database the call resolved to (set by rpc/): error details and the RPC log line name it. */
+  database: string | undefined;
+  readonly logFields: RpcLogFields;
 }

@@ -1,5 +1,6 @@
 // The one interface every database driver implements (sqlite, postgres, informix). The pool, the
 // sessions and the service only ever see these types.
+import type { ParsedStatement, StatementClass } from "../core/parsed-statement.js";
 import type { ColumnInfo, Row, SqlValue } from "./values.js";
 
 export type DriverName = "sqlite" | "postgres" | "informix";
@@ -12,6 +13,11 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Stop collecting after this many rows and report truncated (execute only). */
   maxRows?: number;
+  /**
+   * The grant classes the caller may run: a driver whose database can enforce them (SQLite's authorizer) refuses
+   * anything else with DbError("permission_denied"). Absent = the proxy's own statements, not limited.
+   */
+  permits?: ReadonlySet<StatementClass>;
 }
 
 export interface ExecResult {
@@ -35,10 +41,20 @@ export interface PreparedStatement {
   readonly id: string;
   readonly sql: string;
   readonly parameterCount: number;
+  /** The statement as the guard saw it at Prepare (set by the service), checked again on every run. */
+  readonly parsed?: ParsedStatement;
 }
 
-/** What a statement names: SQL text with ? placeholders, or a statement prepared on this connection. */
-export type StatementRef = { sql: string } | { prepared: PreparedStatement };
+/**
+ * What a statement names: SQL text with ? placeholders (with its one parse, when the service made it), or a
+ * statement prepared on this connection.
+ */
+export type StatementRef = { sql: string; parsed?: ParsedStatement } | { prepared: PreparedStatement };
+
+export interface PrepareOptions {
+  parsed?: ParsedStatement;
+  permits?: ReadonlySet<StatementClass>;
+}
 
 export interface TableFilter {
   schema?: string;
@@ -77,7 +93,7 @@ export interface Connection {
   validate(signal?: AbortSignal): Promise<void>;
   execute(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<ExecResult>;
   openCursor(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<Cursor>;
-  prepare(sql: string): Promise<PreparedStatement>;
+  prepare(sql: string, options?: PrepareOptions): Promise<PreparedStatement>;
   closePrepared(statement: PreparedStatement): Promise<void>;
   begin(isolation: IsolationLevel, readOnly: boolean): Promise<void>;
   commit(): Promise<void>;

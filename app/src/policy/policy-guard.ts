@@ -4,27 +4,51 @@
 //   2. The policy (config.policy) applies to every caller, authenticated or not.
 //   3. Roles (config.roles) apply to authenticated callers; a peer identity has no roles to check.
 //   4. The allow-list records or enforces fingerprints of the statements that passed 1-3.
+
 import type { ProxyConfig } from "../config/schema.js";
+import type { StatementClass as GrantClass } from "../config/security-schema.js";
 import { type ApiError, invalidArgument } from "../core/api-error.js";
 import type { Identity } from "../core/identity.js";
+import type { ClassifiedStatement, ParsedStatement, SqlDialect } from "../core/parsed-statement.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
-import { classifyStatementTokens, type StatementClassification, summarize } from "../sql/classifier.js";
-import { runsDynamicSql } from "../sql/dynamic-sql.js";
-import { fingerprintOfTokens, idOfFingerprint } from "../sql/fingerprint.js";
-import { splitStatements } from "../sql/statements.js";
-import { SqlSyntaxError, type Token, tokenize } from "../sql/tokenizer.js";
+import { dialectFor } from "../sql/dialects.js";
+import { SqlSyntaxError } from "../sql/tokenizer.js";
 import { AllowlistEnforcer, AllowlistRecorder } from "./allowlist.js";
 import { type DenialCounter, denialCounter, NO_DENIAL_COUNTER } from "./denial-metrics.js";
 import { noDatabaseGrant, permissionDenied, REASON, type RefusalSubject, sessionLimit } from "./policy-errors.js";
 import { type DatabaseGrant, grantClassOf, RoleGrants } from "./role-grants.js";
 import type { StatementCheck, StatementDecision, StatementGuard } from "./statement-guard.js";
-import { type PolicyStatement, policyRefusal } from "./statement-policy.js";
+import { policyRefusal } from "./statement-policy.js";
+
+const ALL_GRANT_CLASSES: readonly GrantClass[] = ["read", "write", "ddl", "procedure", "admin"];
+/** SQL built at run time (DO, EXECUTE IMMEDIATE) can do anything: it needs every class a grant can hold. */
+const DYNAMIC_SQL_NEEDS: readonly GrantClass[] = ["procedure", "write", "ddl", "admin"];
+
+/** The grant classes a statement needs, each with the dialect's reason, in the order they are checked. */
+export function requiredGrants(statement: ClassifiedStatement): { grantClass: GrantClass; cause: string }[] {
+  const needed = new Map<GrantClass, string>();
+  for (const effect of statement.effects) {
+    const grantClass = grantClassOf(effect.statementClass);
+    if (!needed.has(grantClass)) needed.set(grantClass, effect.cause);
+  }
+  if (statement.dynamicSql) {
+    for (const grantClass of DYNAMIC_SQL_NEEDS) {
+      if (!needed.has(grantClass)) needed.set(grantClass, `${statement.firstKeyword} runs SQL the guard cannot see`);
+    }
+  }
+  return [...needed].map(([grantClass, cause]) => ({ grantClass, cause }));
+}
 
 export interface PolicyGuardOptions {
   config: Pick<ProxyConfig, "auth" | "roles" | "policy">;
   logger: Logger;
   metrics?: Metrics;
+  /**
+   * The dialect for a check that carries no parsed statement (tools and tests; the service always passes one).
+   * Default: the tokenizer dialect.
+   */
+  dialectFor?: (database: string) => SqlDialect;
 }
 
 export interface PolicyGuard extends StatementGuard {
@@ -62,42 +86,51 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
 
   const authorize = (
     identity: Identity,
-    statements: readonly StatementClassification[],
+    statements: readonly ClassifiedStatement[],
     subject: RefusalSubject,
-  ): void => {
+  ): DatabaseGrant => {
     const grant = requireGrant(identity, subject.database, subject);
     for (const statement of statements) {
-      const needed = grantClassOf(statement.statementClass);
-      if (grant.classes.has(needed)) continue;
-      const message = statement.selectIntoTemp
-        ? `SELECT ... INTO TEMP creates a table and needs the write class, which no role of this caller grants on database "${subject.database}"`
-        : `the ${needed} class is not granted to this caller on database "${subject.database}" (roles.<role>.databases.${subject.database}.allow)`;
-      deny(
-        permissionDenied(REASON.roleDenied, message, { ...subject, statementClass: statement.statementClass }),
-        subject.database,
-        identity,
-      );
+      for (const { grantClass, cause } of requiredGrants(statement)) {
+        if (grant.classes.has(grantClass)) continue;
+        const where = `on database "${subject.database}" (roles.<role>.databases.${subject.database}.allow)`;
+        const message =
+          statement.selectIntoTemp && grantClass === "write"
+            ? `SELECT ... INTO TEMP creates a table and needs the write class, which no role of this caller grants ${where}`
+            : `${cause}: the ${grantClass} class is not granted to this caller ${where}`;
+        deny(
+          permissionDenied(REASON.roleDenied, message, { ...subject, statementClass: statement.statementClass }),
+          subject.database,
+          identity,
+        );
+      }
+    }
+    return grant;
+  };
+
+  /** What the caller may run on the database: its grant (or everything, for a peer without auth) less what the policy refuses. */
+  const permitsOf = (grant: DatabaseGrant | undefined): ReadonlySet<GrantClass> => {
+    const permits = new Set(grant ? grant.classes : ALL_GRANT_CLASSES);
+    if (!config.policy.allowDdl) permits.delete("ddl");
+    return permits;
+  };
+
+  const parse = (check: StatementCheck): ParsedStatement => {
+    if (check.statement) return check.statement;
+    try {
+      return (options.dialectFor?.(check.database) ?? dialectFor("informix")).parse(check.sql);
+    } catch (error) {
+      if (error instanceof SqlSyntaxError) throw invalidArgument("sql", error.message);
+      throw error;
     }
   };
 
   return {
     async checkStatement(check: StatementCheck): Promise<StatementDecision> {
-      const { identity, database, sql } = check;
-      let tokens: Token[];
-      let statements: PolicyStatement[];
-      try {
-        tokens = tokenize(sql);
-        statements = splitStatements(tokens).map((statementTokens) => ({
-          ...classifyStatementTokens(statementTokens),
-          dynamicSql: runsDynamicSql(statementTokens),
-        }));
-      } catch (error) {
-        if (error instanceof SqlSyntaxError) throw invalidArgument("sql", error.message);
-        throw error;
-      }
-      const statementClass = summarize(statements).statementClass;
-      const fingerprintText = fingerprintOfTokens(tokens);
-      const fingerprintId = idOfFingerprint(fingerprintText);
+      const { identity, database } = check;
+      const parsed = parse(check);
+      const { statements, statementClass, fingerprintId } = parsed;
+      const fingerprintText = parsed.fingerprint;
       const subject: RefusalSubject = { statementClass, database, fingerprintId };
 
       const refusal = policyRefusal(statements, config.policy, statementClass);
@@ -108,7 +141,7 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
           identity,
         );
       }
-      if (authorizationApplies(identity)) authorize(identity, statements, subject);
+      const grant = authorizationApplies(identity) ? authorize(identity, statements, subject) : undefined;
 
       if (enforcer && !enforcer.allows(database, fingerprintId)) {
         deny(
@@ -129,7 +162,7 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
         database,
         class: statementClass,
       });
-      return { statementClass, fingerprint: fingerprintText, fingerprintId };
+      return { statementClass, fingerprint: fingerprintText, fingerprintId, permits: permitsOf(grant) };
     },
 
     checkSession(identity: Identity, database: string, openSessions: number): void {

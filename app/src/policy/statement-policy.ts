@@ -1,14 +1,17 @@
 // The query policy applied to every caller, authenticated or not: DDL, several statements in one request,
 // and statements that change the connection behind the proxy's back are refused unless configuration
-// allows them. Works on the classifier's result, so comments and literals cannot hide a keyword.
+// allows them. Works on the dialect's classification (every class a statement needs, not only its main one),
+// so comments and literals cannot hide a keyword and a DDL effect deep in the tree still counts.
+
 import type { PolicyConfig } from "../config/security-schema.js";
-import type { StatementClassification } from "../sql/classifier.js";
+import type { ClassifiedStatement } from "../core/parsed-statement.js";
 import { REASON } from "./policy-errors.js";
 
 /** A classified statement, and whether it runs SQL built at run time (DO, EXECUTE IMMEDIATE). */
-export interface PolicyStatement extends StatementClassification {
-  dynamicSql: boolean;
-}
+export type PolicyStatement = Pick<
+  ClassifiedStatement,
+  "statementClass" | "classes" | "effects" | "firstKeyword" | "dynamicSql"
+>;
 
 export interface PolicyRefusal {
   reason: string;
@@ -38,39 +41,40 @@ export function policyRefusal(
   return undefined;
 }
 
+/** The cause the dialect gave for a class (its fixed vocabulary, never client text), or the keyword. */
+function causeOf(statement: PolicyStatement, statementClass: string): string {
+  return statement.effects.find((e) => e.statementClass === statementClass)?.cause ?? statement.firstKeyword;
+}
+
 function statementRefusal(statement: PolicyStatement, policy: PolicySwitches): PolicyRefusal | undefined {
-  // firstKeyword is a keyword from the classifier's fixed sets for these classes, never client data.
-  const keyword = statement.firstKeyword;
+  // Causes come from the dialect's fixed vocabulary, never from client data.
   if (statement.dynamicSql && !policy.allowDdl) {
     return {
       reason: REASON.ddlDenied,
-      message: `${keyword === "DO" ? "anonymous code (DO)" : "EXECUTE IMMEDIATE"} can run any statement, DDL included, and is refused; policy.allowDdl allows it`,
+      message: `${causeOf(statement, statement.statementClass)} can run any statement, DDL included, and is refused; policy.allowDdl allows it`,
       statementClass: statement.statementClass,
     };
   }
-  switch (statement.statementClass) {
-    case "ddl":
-      if (policy.allowDdl) return undefined;
-      return {
-        reason: REASON.ddlDenied,
-        message: `DDL (${keyword}) is refused; policy.allowDdl allows it`,
-        statementClass: "ddl",
-      };
-    case "transaction":
-      if (policy.allowSessionStatements) return undefined;
-      return {
-        reason: REASON.sessionStatement,
-        message: `transaction control in SQL text (${keyword}) is refused: use BeginTransaction, Commit and Rollback; policy.allowSessionStatements allows it`,
-        statementClass: "transaction",
-      };
-    case "session":
-      if (policy.allowSessionStatements) return undefined;
-      return {
-        reason: REASON.sessionStatement,
-        message: `${keyword} changes the connection the proxy manages and is refused; policy.allowSessionStatements allows it`,
-        statementClass: "session",
-      };
-    default:
-      return undefined;
+  if (statement.classes.includes("ddl") && !policy.allowDdl) {
+    return {
+      reason: REASON.ddlDenied,
+      message: `DDL (${causeOf(statement, "ddl")}) is refused; policy.allowDdl allows it`,
+      statementClass: "ddl",
+    };
   }
+  if (statement.classes.includes("transaction") && !policy.allowSessionStatements) {
+    return {
+      reason: REASON.sessionStatement,
+      message: `transaction control in SQL text (${causeOf(statement, "transaction")}) is refused: use BeginTransaction, Commit and Rollback; policy.allowSessionStatements allows it`,
+      statementClass: "transaction",
+    };
+  }
+  if (statement.classes.includes("session") && !policy.allowSessionStatements) {
+    return {
+      reason: REASON.sessionStatement,
+      message: `${causeOf(statement, "session")} changes the connection the proxy manages and is refused; policy.allowSessionStatements allows it`,
+      statementClass: "session",
+    };
+  }
+  return undefined;
 }

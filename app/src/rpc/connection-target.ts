@@ -23,7 +23,7 @@ export function findDatabase(deps: ServiceDeps, name: string): Database {
 export function findSession(deps: ServiceDeps, ctx: CallContext, sessionId: string): Session {
   const session = deps.sessions.get(sessionId, ctx.identity.id);
   ctx.logFields.sessionId = session.id;
-  ctx.logFields.database = session.database.name;
+  ctx.database = session.database.name;
   return session;
 }
 
@@ -38,7 +38,7 @@ export async function withTarget<T>(
     return session.run(() => work({ connection: session.lease.connection, database: session.database, session }));
   }
   const database = findDatabase(deps, request.database);
-  ctx.logFields.database = database.name;
+  ctx.database = database.name;
   const lease = await database.pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal);
   try {
     return await work({ connection: lease.connection, database, session: undefined });

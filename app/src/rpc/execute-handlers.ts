@@ -33,12 +33,13 @@ export async function execute(deps: ServiceDeps, ctx: CallContext, request: Exec
   const maxRows = request.maxRows > 0 ? Math.min(request.maxRows, deps.limits.maxRows) : deps.limits.maxRows;
   const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
   return withTarget(deps, ctx, request, async (target) => {
-    const input = statementInput(request, target.session, deps.limits);
-    const decision = await guardStatement(deps, ctx, target, input.sql);
+    const input = statementInput(request, target, deps.limits);
+    const decision = await guardStatement(deps, ctx, target, input.statement);
     return runAudited(deps, ctx, target, decision, async () => {
       const started = process.hrtime.bigint();
       const signal = statementSignal(ctx.signal, timeoutMs);
-      const result = await target.connection.execute(input.ref, input.params, { signal, maxRows });
+      const { permits } = decision;
+      const result = await target.connection.execute(input.ref, input.params, { signal, maxRows, permits });
       ctx.logFields.rows = result.rows.length;
       return {
         rows: result.rows.length || result.rowsAffected,
@@ -66,12 +67,12 @@ export async function executeStream(
   const fetchSize = request.fetchSize > 0 ? request.fetchSize : deps.limits.defaultFetchSize;
   const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
   await withTarget(deps, ctx, request, async (target) => {
-    const input = statementInput(request, target.session, deps.limits);
-    const decision = await guardStatement(deps, ctx, target, input.sql);
+    const input = statementInput(request, target, deps.limits);
+    const decision = await guardStatement(deps, ctx, target, input.statement);
     await runAudited(deps, ctx, target, decision, async () => {
       const started = process.hrtime.bigint();
       const signal = statementSignal(ctx.signal, timeoutMs);
-      const cursor = await target.connection.openCursor(input.ref, input.params, { signal });
+      const cursor = await target.connection.openCursor(input.ref, input.params, { signal, permits: decision.permits });
       let rowCount = 0;
       try {
         await write({ payload: { $case: "header", value: { columns: cursor.columns.map(columnToProto) } } });
@@ -116,9 +117,9 @@ export async function executeBatch(
   const timeoutMs = effectiveTimeoutMs(request.timeoutMs, deps.limits);
   return withTarget(deps, ctx, request, async (target) => {
     const { connection, database } = target;
-    const inputs = items.map((item) => statementInput(item.request, target.session, deps.limits, item.field));
+    const inputs = items.map((item) => statementInput(item.request, target, deps.limits, item.field));
     const decisions = [];
-    for (const input of inputs) decisions.push(await guardStatement(deps, ctx, target, input.sql));
+    for (const input of inputs) decisions.push(await guardStatement(deps, ctx, target, input.statement));
     if (request.atomic && connection.inTransaction) {
       throw new ApiError(
         status.FAILED_PRECONDITION,
@@ -136,8 +137,10 @@ export async function executeBatch(
       for (const [index, input] of inputs.entries()) {
         const signal = statementSignal(ctx.signal, timeoutMs);
         try {
-          const affected = await runAudited(deps, ctx, target, decisions[index] as StatementDecision, async () => {
-            const result = await connection.execute(input.ref, input.params, { signal, maxRows: 1 });
+          const decision = decisions[index] as StatementDecision;
+          const affected = await runAudited(deps, ctx, target, decision, async () => {
+            const options = { signal, maxRows: 1, permits: decision.permits };
+            const result = await connection.execute(input.ref, input.params, options);
             return { value: result.rowsAffected, rows: result.rowsAffected };
           });
           total += BigInt(affected);

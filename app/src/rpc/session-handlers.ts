@@ -19,7 +19,7 @@ import {
 } from "../gen/informix/proxy/v1/sql_service.js";
 import { findDatabase, findSession } from "./connection-target.js";
 import type { ServiceDeps } from "./service-deps.js";
-import { placeholderCount } from "./statement-input.js";
+import { parseStatement } from "./statement-input.js";
 
 function requireSessionId(sessionId: string): void {
   if (sessionId === "") throw invalidArgument("session_id", "session_id is required");
@@ -31,7 +31,7 @@ export async function openSession(
   request: OpenSessionRequest,
 ): Promise<OpenSessionResponse> {
   const database = findDatabase(deps, request.database);
-  ctx.logFields.database = database.name;
+  ctx.database = database.name;
   deps.guard.checkSession(ctx.identity, database.name, deps.sessions.countFor(ctx.identity.id, database.name));
   const session = await deps.sessions.open(ctx.identity.id, database);
   ctx.logFields.sessionId = session.id;
@@ -62,8 +62,9 @@ export async function closeSession(
 export async function prepare(deps: ServiceDeps, ctx: CallContext, request: PrepareRequest): Promise<PrepareResponse> {
   requireSessionId(request.sessionId);
   if (request.sql.trim() === "") throw invalidArgument("sql", "sql is empty");
-  const parameterCount = placeholderCount(request.sql, "sql");
   const session = findSession(deps, ctx, request.sessionId);
+  const statement = parseStatement(session.database, request.sql, "sql");
+  const parameterCount = statement.placeholderCount;
   return session.run(async () => {
     if (session.prepared.size >= deps.maxPreparedPerSession) {
       throw new ApiError(
@@ -74,17 +75,22 @@ export async function prepare(deps: ServiceDeps, ctx: CallContext, request: Prep
         },
       );
     }
-    await deps.guard.checkStatement({
+    const decision = await deps.guard.checkStatement({
       identity: ctx.identity,
       database: session.database.name,
       sql: request.sql,
+      statement,
       rpc: ctx.method,
       inTransaction: session.inTransaction,
     });
-    const prepared = await session.lease.connection.prepare(request.sql);
-    // The client sees an opaque random id, never the driver's statement name.
+    const prepared = await session.lease.connection.prepare(request.sql, {
+      parsed: statement,
+      permits: decision.permits,
+    });
+    // The client sees an opaque random id, never the driver's statement name. The parse travels with it: the guard
+    // checks the same statement again on every run.
     const statementId = randomBytes(12).toString("hex");
-    session.prepared.set(statementId, prepared);
+    session.prepared.set(statementId, { ...prepared, parsed: statement });
     return { statementId, parameterCount: Math.max(parameterCount, prepared.parameterCount) };
   });
 }

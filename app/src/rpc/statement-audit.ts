@@ -3,10 +3,9 @@
 
 import { type StatementOutcome, statementAuditRecord } from "../audit/statement-audit-record.js";
 import type { CallContext } from "../core/call-context.js";
+import type { ParsedStatement } from "../core/parsed-statement.js";
 import { codeName } from "../core/status-codes.js";
 import type { StatementDecision } from "../policy/statement-guard.js";
-import { classify } from "../sql/classifier.js";
-import { fingerprint, idOfFingerprint } from "../sql/fingerprint.js";
 import type { Target } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
 import type { ServiceDeps } from "./service-deps.js";
@@ -15,31 +14,28 @@ export async function guardStatement(
   deps: ServiceDeps,
   ctx: CallContext,
   target: Target,
-  sql: string,
+  statement: ParsedStatement,
 ): Promise<StatementDecision> {
   try {
     return await deps.guard.checkStatement({
       identity: ctx.identity,
       database: target.database.name,
-      sql,
+      sql: statement.sql,
+      statement,
       rpc: ctx.method,
       inTransaction: target.connection.inTransaction,
     });
   } catch (error) {
-    // A refusal is part of the trail: who tried what shape of statement where. fingerprint() replaces literals
-    // and never throws, even on unterminated text.
-    const text = fingerprint(sql);
-    const refused = { statementClass: classOf(sql), fingerprint: text, fingerprintId: idOfFingerprint(text) };
-    recordAudit(deps, ctx, target, refused, { rows: 0, durationMs: 0, status: statusOf(error, ctx, target) });
+    // A refusal is part of the trail: who tried what shape of statement where (the fingerprint holds no literal).
+    const { statementClass, fingerprint, fingerprintId } = statement;
+    recordAudit(
+      deps,
+      ctx,
+      target,
+      { statementClass, fingerprint, fingerprintId },
+      { rows: 0, durationMs: 0, status: statusOf(error, ctx, target) },
+    );
     throw error;
-  }
-}
-
-function classOf(sql: string): string {
-  try {
-    return classify(sql).statementClass;
-  } catch {
-    return "invalid";
   }
 }
 
@@ -75,7 +71,7 @@ function recordAudit(
   deps: ServiceDeps,
   ctx: CallContext,
   target: Target,
-  statement: StatementDecision,
+  statement: Pick<StatementDecision, "statementClass" | "fingerprint" | "fingerprintId">,
   outcome: StatementOutcome,
 ): void {
   deps.audit.record(

@@ -1,28 +1,38 @@
 // Validates what a request says about its statement: SQL or statement_id (exactly one), the parameters,
-// their count, and the effective timeout.
+// their count, and the effective timeout. The SQL text is parsed here, once, with the target database's
+// dialect; the same ParsedStatement then serves the guard, the audit trail and the driver.
+import { status } from "@grpc/grpc-js";
 import type { LimitsConfig } from "../config/schema.js";
-import { invalidArgument, statementNotFound } from "../core/api-error.js";
-import type { PreparedStatement, StatementRef } from "../db/driver.js";
+import { ApiError, invalidArgument, statementNotFound } from "../core/api-error.js";
+import type { ParsedStatement } from "../core/parsed-statement.js";
+import type { DriverName, PreparedStatement, StatementRef } from "../db/driver.js";
 import type { SqlValue } from "../db/values.js";
 import type { Value } from "../gen/informix/proxy/v1/values.js";
 import type { Session } from "../sessions/session.js";
-import { countPlaceholders } from "../sql/placeholders.js";
+import { dialectFor } from "../sql/dialects.js";
 import { SqlSyntaxError } from "../sql/tokenizer.js";
 import { paramsFromProto } from "./value-codec.js";
 
 export interface StatementInput {
   ref: StatementRef;
   params: SqlValue[];
-  /** The SQL text that runs (a prepared statement's own text), for the guard. */
-  sql: string;
+  /** The statement that runs (a prepared statement's own), parsed once. */
+  statement: ParsedStatement;
+}
+
+/** Where the statement runs: its database's driver names the dialect. */
+export interface InputTarget {
+  session: Session | undefined;
+  database: { name: string; driver: DriverName };
 }
 
 export function statementInput(
   request: { sql: string; statementId: string; params: Value[] },
-  session: Session | undefined,
+  target: InputTarget,
   limits: LimitsConfig,
   field = "",
 ): StatementInput {
+  const { session } = target;
   const prefix = field === "" ? "" : `${field}.`;
   const hasSql = request.sql.trim() !== "";
   const hasId = request.statementId !== "";
@@ -36,6 +46,7 @@ export function statementInput(
   const params = paramsFromProto(request.params, `${prefix}params`);
   let ref: StatementRef;
   let expected: number;
+  let statement: ParsedStatement;
   if (hasId) {
     if (!session)
       throw invalidArgument(`${prefix}statement_id`, "a prepared statement needs the session_id that prepared it");
@@ -43,9 +54,11 @@ export function statementInput(
     if (!prepared) throw statementNotFound();
     ref = { prepared };
     expected = prepared.parameterCount;
+    statement = prepared.parsed ?? parseStatement(target.database, prepared.sql, `${prefix}statement_id`);
   } else {
-    ref = { sql: request.sql };
-    expected = placeholderCount(request.sql, `${prefix}sql`);
+    statement = parseStatement(target.database, request.sql, `${prefix}sql`);
+    ref = { sql: request.sql, parsed: statement };
+    expected = statement.placeholderCount;
   }
   if (params.length !== expected) {
     throw invalidArgument(
@@ -53,15 +66,29 @@ export function statementInput(
       `the statement has ${expected} placeholder${expected === 1 ? "" : "s"} but ${params.length} parameter${params.length === 1 ? " was" : "s were"} given`,
     );
   }
-  return { ref, params, sql: "prepared" in ref ? ref.prepared.sql : ref.sql };
+  return { ref, params, statement };
 }
 
-export function placeholderCount(sql: string, field: string): number {
+/**
+ * The one parse of a statement text. A text the dialect rejects is INVALID_ARGUMENT on `field`, reason
+ * INVALID_STATEMENT as if the database had said it (PostgreSQL's parser is the database's: sqlstate 42601).
+ */
+export function parseStatement(
+  database: { name: string; driver: DriverName },
+  sql: string,
+  field: string,
+): ParsedStatement {
   try {
-    return countPlaceholders(sql);
+    return dialectFor(database.driver).parse(sql);
   } catch (error) {
-    if (error instanceof SqlSyntaxError) throw invalidArgument(field, error.message);
-    throw error;
+    if (!(error instanceof SqlSyntaxError)) throw error;
+    const metadata: Record<string, string> = { database: database.name };
+    if (database.driver === "postgres") metadata.sqlstate = "42601";
+    throw new ApiError(status.INVALID_ARGUMENT, `${field}: ${error.message}`, {
+      reason: "INVALID_STATEMENT",
+      metadata,
+      fieldViolations: [{ field, description: error.message }],
+    });
   }
 }
 

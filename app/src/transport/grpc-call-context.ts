@@ -1,17 +1,25 @@
 // The call context as the transport sees it: the transport-free CallContext plus what only interceptors read
-// (gRPC metadata for bearer tokens, the verified client certificate), and the interceptor chain over it.
-
+// (gRPC metadata for bearer tokens, the verified client certificate), the log fields only the transport sets,
+// and the call's end, which observation and clean-up listen to.
 import type { PresentedCredentials } from "../auth/authenticator.js";
-import type { CallContext } from "../core/call-context.js";
+import type { CallContext, RpcLogFields } from "../core/call-context.js";
+import type { StatusCode } from "../core/status-codes.js";
 
-export interface GrpcCallContext extends CallContext, PresentedCredentials {}
+export interface TransportLogFields extends RpcLogFields {
+  /** Why authentication refused the call (never the credential). */
+  authFailure?: string;
+}
 
-export type Interceptor = (ctx: GrpcCallContext, next: () => Promise<void>) => Promise<void>;
+export interface CallOutcome {
+  code: StatusCode;
+  /** The ApiError's reason (ErrorInfo.reason), for the log line. */
+  reason: string | undefined;
+}
 
-export function runChain(interceptors: Interceptor[], ctx: GrpcCallContext, last: () => Promise<void>): Promise<void> {
-  const step = (index: number): Promise<void> => {
-    const interceptor = interceptors[index];
-    return interceptor ? interceptor(ctx, () => step(index + 1)) : last();
-  };
-  return step(0);
+export interface GrpcCallContext extends CallContext, PresentedCredentials {
+  readonly logFields: TransportLogFields;
+  /** Ends the call: the first end counts (timing and status are taken once), later ones are ignored. */
+  end(outcome: CallOutcome): void;
+  /** Called once when the call ends. */
+  onEnd(listener: (outcome: CallOutcome) => void): void;
 }

@@ -1,5 +1,6 @@
-// Assembles the gRPC server: SqlService behind the interceptor chain, grpc.health.v1.Health, and server
-// reflection so grpcurl, Postman, Evans and ghz work without the proto files.
+// Assembles the gRPC server: one interceptor chain for every service (call context -> observe -> identity), then
+// SqlService through the handler adapter, grpc.health.v1.Health, and server reflection so grpcurl, Postman, Evans
+// and ghz work without the proto files. Later services (admin, compatibility) register the same way.
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import {
@@ -15,16 +16,20 @@ import * as executeHandlers from "../rpc/execute-handlers.js";
 import * as metadataHandlers from "../rpc/metadata-handlers.js";
 import type { ServiceDeps } from "../rpc/service-deps.js";
 import * as sessionHandlers from "../rpc/session-handlers.js";
+import { CallContexts } from "./call-contexts.js";
 import { addCompatService, COMPAT_SERVICE_NAME } from "./compat-service.js";
-import type { GrpcCallContext, Interceptor } from "./grpc-call-context.js";
-import { serverStream, unary } from "./handler-adapter.js";
-import { errorMappingInterceptor } from "./interceptors/error-mapping.js";
+import type { GrpcCallContext } from "./grpc-call-context.js";
+import { createHandlerAdapter, type HandlerAdapter } from "./handler-adapter.js";
 import { type IdentityResolver, identityInterceptor, localIdentity, peerIdentity } from "./interceptors/identity.js";
 import { observeInterceptor } from "./interceptors/observe.js";
 import { addReflection } from "./reflection.js";
-import { authenticatedServices } from "./reflection-guard.js";
 
 const SERVICE = "informix.proxy.v1.SqlService";
+const isHealth = (path: string) => path.startsWith("/grpc.health.v1.Health/");
+const isReflection = (path: string) => path.startsWith("/grpc.reflection.");
+// The legacy service identifies its callers itself: Connect like any call (its password may carry the
+// credential), later calls by their connection_id (transport/compat-service.ts).
+const isCompat = (path: string) => path.startsWith(`/${COMPAT_SERVICE_NAME}/`);
 
 type ServiceHandler<Req, Res> = (deps: ServiceDeps, ctx: GrpcCallContext, request: Req) => Promise<Res>;
 
@@ -36,7 +41,7 @@ export interface GrpcServerOptions {
   maxSendMessageBytes: number;
   identity?: IdentityResolver;
   /** Replaces the identity resolver when auth is configured (transport/interceptors/authentication.ts). */
-  authentication?: Interceptor;
+  authentication?: IdentityResolver;
   /** With authentication: serve reflection to unauthenticated callers too. */
   anonymousReflection?: boolean;
   /** Serve the legacy informix.InformixService (config compat.enabled). */
@@ -45,35 +50,25 @@ export interface GrpcServerOptions {
   loopbackOnly?: boolean;
 }
 
-export function createSqlServiceImplementation(
-  deps: ServiceDeps,
-  interceptors: Interceptor[],
-  metrics: Metrics,
-): SqlServiceServer {
-  const u = <Req, Res>(method: string, fn: ServiceHandler<Req, Res>) =>
-    unary<Req, Res>(SERVICE, method, interceptors, (ctx, req) => fn(deps, ctx, req));
+export function createSqlServiceImplementation(deps: ServiceDeps, adapter: HandlerAdapter): SqlServiceServer {
+  const u = <Req, Res>(fn: ServiceHandler<Req, Res>) => adapter.unary<Req, Res>((ctx, req) => fn(deps, ctx, req));
   return {
-    openSession: u("OpenSession", sessionHandlers.openSession),
-    closeSession: u("CloseSession", sessionHandlers.closeSession),
-    execute: u("Execute", executeHandlers.execute),
+    openSession: u(sessionHandlers.openSession),
+    closeSession: u(sessionHandlers.closeSession),
+    execute: u(executeHandlers.execute),
     // Row batches are written as pre-encoded Buffers, which sqlServiceDefinition's serializer passes through.
-    executeStream: serverStream<ExecuteStreamRequest, ExecuteStreamResponse | Buffer>(
-      SERVICE,
-      "ExecuteStream",
-      interceptors,
-      (ctx, req, write) => executeHandlers.executeStream(deps, ctx, req, write),
-      () =>
-        metrics.grpcMsgSent.inc({ grpc_type: "server_stream", grpc_service: SERVICE, grpc_method: "ExecuteStream" }),
+    executeStream: adapter.serverStream<ExecuteStreamRequest, ExecuteStreamResponse | Buffer>((ctx, req, write) =>
+      executeHandlers.executeStream(deps, ctx, req, write),
     ) as unknown as SqlServiceServer["executeStream"],
-    executeBatch: u("ExecuteBatch", executeHandlers.executeBatch),
-    prepare: u("Prepare", sessionHandlers.prepare),
-    closePrepared: u("ClosePrepared", sessionHandlers.closePrepared),
-    beginTransaction: u("BeginTransaction", sessionHandlers.beginTransaction),
-    commit: u("Commit", sessionHandlers.commit),
-    rollback: u("Rollback", sessionHandlers.rollback),
-    listTables: u("ListTables", metadataHandlers.listTables),
-    describeTable: u("DescribeTable", metadataHandlers.describeTable),
-    ping: u("Ping", metadataHandlers.ping),
+    executeBatch: u(executeHandlers.executeBatch),
+    prepare: u(sessionHandlers.prepare),
+    closePrepared: u(sessionHandlers.closePrepared),
+    beginTransaction: u(sessionHandlers.beginTransaction),
+    commit: u(sessionHandlers.commit),
+    rollback: u(sessionHandlers.rollback),
+    listTables: u(metadataHandlers.listTables),
+    describeTable: u(metadataHandlers.describeTable),
+    ping: u(metadataHandlers.ping),
   };
 }
 
@@ -93,44 +88,45 @@ export interface GrpcServer {
 }
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  const contexts = new CallContexts();
+  const authenticated = options.authentication !== undefined;
+  const identify = options.authentication ?? options.identity ?? (options.loopbackOnly ? localIdentity : peerIdentity);
   const server = new Server({
     "grpc.max_receive_message_length": options.maxReceiveMessageBytes,
     "grpc.max_send_message_length": options.maxSendMessageBytes,
+    // First to last as a call arrives. Observe before identity, so calls refused while identifying the caller are
+    // logged and counted (Unauthenticated too). Health probes and reflection stay out of the RPC metrics and log:
+    // alert rules take error ratios over every observed call. Health answers without credentials; reflection
+    // needs them like SqlService when authentication is configured, unless auth.anonymousReflection says otherwise.
+    interceptors: [
+      contexts.interceptor,
+      observeInterceptor(contexts, options.logger, options.metrics, (path) => !isHealth(path) && !isReflection(path)),
+      identityInterceptor(
+        contexts,
+        identify,
+        (path) =>
+          !isHealth(path) &&
+          !isCompat(path) &&
+          !(isReflection(path) && (!authenticated || options.anonymousReflection === true)),
+        options.logger,
+      ),
+    ],
   });
-  // Observe first, so calls refused while identifying the caller are logged and counted (Unauthenticated too);
-  // without authentication the caller is identified by its address.
-  const identify =
-    options.authentication ??
-    identityInterceptor(options.identity ?? (options.loopbackOnly ? localIdentity : peerIdentity));
-  const observe = observeInterceptor(options.logger, options.metrics);
-  const mapErrors = errorMappingInterceptor(options.logger);
-  const interceptors: Interceptor[] = [observe, identify, mapErrors];
-  server.addService(sqlServiceDefinition, createSqlServiceImplementation(options.deps, interceptors, options.metrics));
+  const adapter = createHandlerAdapter(contexts, options.logger);
+  server.addService(sqlServiceDefinition, createSqlServiceImplementation(options.deps, adapter));
   if (options.compat) {
     addCompatService(server, {
+      contexts,
+      logger: options.logger,
       deps: { ...options.deps, connections: options.compat.connections },
-      connectInterceptors: interceptors,
-      callInterceptors: [observe, mapErrors],
+      identify,
       passwordAsBearer: options.compat.passwordAsBearer,
-      onMessageSent: () =>
-        options.metrics.grpcMsgSent.inc({
-          grpc_type: "server_stream",
-          grpc_service: COMPAT_SERVICE_NAME,
-          grpc_method: "ExecuteQuery",
-        }),
     });
   }
 
   const health = new HealthImplementation({ "": "NOT_SERVING", [SERVICE]: "NOT_SERVING" });
   health.addToServer(server);
-
-  // Health stays open for probes; reflection needs credentials like SqlService unless configured otherwise.
-  addReflection(
-    options.authentication && !options.anonymousReflection
-      ? authenticatedServices(server, options.authentication)
-      : server,
-    options.compat ? [] : [COMPAT_SERVICE_NAME],
-  );
+  addReflection(server, options.compat ? [] : [COMPAT_SERVICE_NAME]);
   return { server, health };
 }
 

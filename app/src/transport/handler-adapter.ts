@@ -1,11 +1,13 @@
-// Adapts promise-returning handlers to grpc-js: builds the GrpcCallContext (with an AbortSignal that fires on
-// client cancel or deadline), runs the interceptor chain, and sends results or errors with status details.
+// Adapts promise-returning handlers to grpc-js. The call's context comes from the interceptor chain
+// (call-contexts.ts); the adapter runs the handler, ends the call once (OK, CANCELLED or the error's mapped
+// status, failCall) and sends the result, honouring back-pressure on streams.
 import { once } from "node:events";
-import type { PeerCertificate } from "node:tls";
-import { type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, status } from "@grpc/grpc-js";
-import { ApiError, internalError } from "../core/api-error.js";
-import { type GrpcCallContext, type Interceptor, runChain } from "./grpc-call-context.js";
-import { toServiceError } from "./status-details.js";
+import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
+import { StatusCode } from "../core/status-codes.js";
+import type { Logger } from "../observability/logger.js";
+import type { CallContexts } from "./call-contexts.js";
+import { failCall } from "./error-status.js";
+import type { GrpcCallContext } from "./grpc-call-context.js";
 
 export type UnaryHandler<Req, Res> = (ctx: GrpcCallContext, request: Req) => Promise<Res>;
 export type StreamHandler<Req, Res> = (
@@ -14,133 +16,58 @@ export type StreamHandler<Req, Res> = (
   write: (message: Res) => Promise<void>,
 ) => Promise<void>;
 
-function deadlineOf(call: { getDeadline(): Date | number }): number | undefined {
-  const deadline = call.getDeadline();
-  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
-  return Number.isFinite(ms) ? ms : undefined;
+export interface HandlerAdapter {
+  unary<Req, Res>(
+    handler: UnaryHandler<Req, Res>,
+  ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
+  serverStream<Req, Res>(handler: StreamHandler<Req, Res>): (call: ServerWritableStream<Req, Res>) => void;
 }
 
-function createContext(
-  service: string,
-  method: string,
-  type: GrpcCallContext["type"],
-  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
-): { ctx: GrpcCallContext; dispose: () => void } {
-  const controller = new AbortController();
-  const onCancelled = () => controller.abort(new ApiError(status.CANCELLED, "call cancelled", { reason: "CANCELLED" }));
-  call.on("cancelled", onCancelled);
-  const deadline = deadlineOf(call);
-  let timer: NodeJS.Timeout | undefined;
-  if (deadline !== undefined) {
-    timer = setTimeout(
-      () =>
-        controller.abort(
-          new ApiError(status.DEADLINE_EXCEEDED, "client deadline exceeded", { reason: "DEADLINE_EXCEEDED" }),
-        ),
-      Math.max(0, deadline - Date.now()),
-    );
-    timer.unref();
-  }
-  const ctx: GrpcCallContext = {
-    service,
-    method,
-    type,
-    peer: call.getPeer(),
-    metadata: call.metadata,
-    peerCertificate: peerCertificateOf(call),
-    signal: controller.signal,
-    deadline,
-    identity: { id: "anonymous", method: "peer", roles: [] },
-    logFields: {},
-  };
+/** A handler that finished while the client had gone (cancel or deadline) counts as cancelled. */
+function succeeded(ctx: GrpcCallContext): void {
+  ctx.end({ code: ctx.signal.aborted ? StatusCode.CANCELLED : StatusCode.OK, reason: undefined });
+}
+
+export function createHandlerAdapter(contexts: CallContexts, logger: Logger): HandlerAdapter {
+  const missing = () =>
+    failCall(undefined, new Error("no call context: CallContexts.interceptor is not installed"), logger);
   return {
-    ctx,
-    dispose: () => {
-      if (timer) clearTimeout(timer);
-      call.removeListener("cancelled", onCancelled);
+    unary: (handler) => (call, callback) => {
+      const ctx = contexts.of(call.metadata);
+      if (!ctx) return callback(missing());
+      handler(ctx, call.request).then(
+        (response) => {
+          succeeded(ctx);
+          callback(null, response);
+        },
+        (error: unknown) => callback(failCall(ctx, error, logger)),
+      );
     },
-  };
-}
-
-/** The verified client certificate of an mTLS call, if any. */
-export function peerCertificateOf(call: {
-  getAuthContext(): { sslPeerCertificate?: PeerCertificate };
-}): PeerCertificate | undefined {
-  const certificate = call.getAuthContext().sslPeerCertificate;
-  // Node gives an empty object when the peer sent no certificate.
-  return certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
-}
-
-function asApiError(error: unknown): ApiError {
-  return error instanceof ApiError ? error : internalError(error);
-}
-
-/**
- * How a failure reaches the client: as a gRPC status with details (v1), or, for the legacy compatibility
- * service, as an OK response saying success = false (the interceptors have already recorded the real status).
- */
-export type ErrorAnswer<Res> = (error: ApiError) => Res;
-
-export function unary<Req, Res>(
-  service: string,
-  method: string,
-  interceptors: Interceptor[],
-  handler: UnaryHandler<Req, Res>,
-  answerError?: ErrorAnswer<Res>,
-): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
-  return (call, callback) => {
-    const { ctx, dispose } = createContext(service, method, "unary", call as ServerUnaryCall<unknown, unknown>);
-    let response: Res | undefined;
-    runChain(interceptors, ctx, async () => {
-      response = await handler(ctx, call.request);
-    })
-      .then(
-        () => callback(null, response as Res),
-        (error: unknown) =>
-          answerError ? callback(null, answerError(asApiError(error))) : callback(toServiceError(asApiError(error))),
-      )
-      .finally(dispose);
-  };
-}
-
-export function serverStream<Req, Res>(
-  service: string,
-  method: string,
-  interceptors: Interceptor[],
-  handler: StreamHandler<Req, Res>,
-  onMessageSent?: () => void,
-  answerError?: ErrorAnswer<Res>,
-): (call: ServerWritableStream<Req, Res>) => void {
-  return (call) => {
-    const { ctx, dispose } = createContext(
-      service,
-      method,
-      "server_stream",
-      call as ServerWritableStream<unknown, unknown>,
-    );
-    const write = async (message: Res): Promise<void> => {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
-      onMessageSent?.();
-      if (!call.write(message)) {
-        // Back-pressure: wait until grpc-js has flushed, or the call ends.
-        await Promise.race([once(call, "drain"), once(ctx.signal, "abort")]);
+    serverStream: (handler) => (call) => {
+      const ctx = contexts.of(call.metadata);
+      if (!ctx) {
+        call.emit("error", missing());
+        return;
       }
-    };
-    runChain(interceptors, ctx, () => handler(ctx, call.request, write))
-      .then(
+      const write = async (message: Parameters<typeof call.write>[0]): Promise<void> => {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        if (!call.write(message)) {
+          // Back-pressure: wait until grpc-js has flushed, or the call ends.
+          await Promise.race([once(call, "drain"), once(ctx.signal, "abort")]);
+        }
+      };
+      handler(ctx, call.request, write).then(
         () => {
+          succeeded(ctx);
           if (!ctx.signal.aborted) call.end();
         },
         (error: unknown) => {
-          if (ctx.signal.aborted && !(error instanceof ApiError && error.code === status.DEADLINE_EXCEEDED)) return;
-          if (answerError && !ctx.signal.aborted) {
-            call.write(answerError(asApiError(error)));
-            call.end();
-            return;
-          }
-          call.emit("error", toServiceError(asApiError(error)));
+          const status = failCall(ctx, error, logger);
+          // A cancelled client hears nothing; a passed deadline is reported as such.
+          if (ctx.signal.aborted && status.code !== StatusCode.DEADLINE_EXCEEDED) return;
+          call.emit("error", status);
         },
-      )
-      .finally(dispose);
+      );
+    },
   };
 }

@@ -5,30 +5,18 @@ import type { AddressInfo } from "node:net";
 import { Metadata, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { createApiKeyAuthenticator, sha256Hex } from "../../src/auth/api-key-authenticator.js";
-import type { Authenticator, AuthOutcome } from "../../src/auth/authenticator.js";
+import type { Authenticator, AuthOutcome, PresentedCredentials } from "../../src/auth/authenticator.js";
 import { readBearer } from "../../src/auth/bearer-token.js";
 import { claimAt, createJwtAuthenticator, rolesFrom } from "../../src/auth/jwt-authenticator.js";
 import { generateApiKey } from "../../src/cli/hash-key-command.js";
 import { ApiError } from "../../src/core/api-error.js";
-import type { GrpcCallContext } from "../../src/transport/grpc-call-context.js";
 import { decide, missingCredentialsMessage } from "../../src/transport/interceptors/authentication.js";
 import { startJwksServer } from "../support/jwks-server.js";
 
-function contextWith(...authorization: string[]): GrpcCallContext {
+function contextWith(...authorization: string[]): PresentedCredentials {
   const metadata = new Metadata();
   for (const value of authorization) metadata.add("authorization", value);
-  return {
-    service: "informix.proxy.v1.SqlService",
-    method: "Execute",
-    type: "unary",
-    peer: "127.0.0.1:1",
-    metadata,
-    peerCertificate: undefined,
-    signal: new AbortController().signal,
-    deadline: undefined,
-    identity: { id: "anonymous", method: "peer", roles: [] },
-    logFields: {},
-  };
+  return { metadata, peerCertificate: undefined };
 }
 
 /** A method that answers with a fixed outcome: the decision logic is what is under test here. */

@@ -5,9 +5,9 @@ import { once } from "node:events";
 import { createServer as createTlsServer, type PeerCertificate, type TLSSocket, connect as tlsConnect } from "node:tls";
 import { Metadata } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PresentedCredentials } from "../../src/auth/authenticator.js";
 import { MtlsAuthenticator } from "../../src/auth/mtls-authenticator.js";
 import { parseSubjectAltNames, sanUris } from "../../src/auth/subject-alt-names.js";
-import type { GrpcCallContext } from "../../src/transport/grpc-call-context.js";
 import {
   type CertificateAuthority,
   type ClientCertOptions,
@@ -60,19 +60,8 @@ async function presented(options: ClientCertOptions): Promise<PeerCertificate> {
   return certificate;
 }
 
-function context(peerCertificate: PeerCertificate | undefined): GrpcCallContext {
-  return {
-    service: "informix.proxy.v1.SqlService",
-    method: "Ping",
-    type: "unary",
-    peer: "127.0.0.1:1",
-    metadata: new Metadata(),
-    peerCertificate,
-    signal: new AbortController().signal,
-    deadline: undefined,
-    identity: { id: "anonymous", method: "peer", roles: [] },
-    logFields: {},
-  };
+function context(peerCertificate: PeerCertificate | undefined): PresentedCredentials {
+  return { metadata: new Metadata(), peerCertificate };
 }
 
 describe("MtlsAuthenticator from SAN URI", () => {

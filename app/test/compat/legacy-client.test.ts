@@ -2,6 +2,7 @@
 // test/compat/legacy/informix.proto, byte for byte the reference copy) against the real proxy with
 // compat.enabled, on SQLite and PostgreSQL: every legacy call, errors the legacy way (OK + success=false /
 // error text), while the proxy's metrics and logs record the real status code.
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
@@ -359,5 +360,72 @@ describe("compatibility service switched off (the default)", () => {
     const error = await unaryCall(client, "Connect", { database: "" }).catch((e: grpc.ServiceError) => e);
     client.close();
     expect((error as grpc.ServiceError).code).toBe(grpc.status.UNIMPLEMENTED);
+  });
+});
+
+describe("legacy Connect on a proxy with authentication", () => {
+  const key = randomBytes(24).toString("base64url");
+  const readerKey = randomBytes(24).toString("base64url");
+  const sha256 = (k: string) => createHash("sha256").update(k).digest("hex");
+  let t: TestProxy;
+  beforeAll(async () => {
+    t = await startTestProxy("sqlite", {
+      configPatch: {
+        compat: { enabled: true, passwordAsBearer: true },
+        auth: {
+          apiKeys: [
+            { name: "legacy-app", sha256: sha256(key), roles: ["writer"] },
+            { name: "legacy-reader", sha256: sha256(readerKey), roles: ["reader"] },
+          ],
+        },
+        roles: {
+          writer: { databases: { main: { allow: ["read", "write"] } } },
+          reader: { databases: { main: { allow: ["read"] } } },
+        },
+      },
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it("the password carries the API key; the key's roles apply to every later call", async () => {
+    const client = legacyClient(t.address);
+    const refused = await unaryCall<{ success: boolean; error: string }>(client, "Connect", {
+      database: "",
+      username: "app",
+      password: "not-a-key-of-this-proxy-at-all",
+    });
+    expect(refused.success).toBe(false);
+    expect(refused.error).toBe("invalid credentials");
+    const missing = await unaryCall<{ success: boolean; error: string }>(client, "Connect", { database: "" });
+    expect(missing.success).toBe(false);
+    expect(missing.error).toMatch(/missing credentials/);
+
+    const reader = await unaryCall<{ success: boolean; connection_id: string }>(client, "Connect", {
+      database: "",
+      password: readerKey,
+    });
+    expect(reader.success).toBe(true);
+    const [read] = await streamCall<QueryResponse>(client, "ExecuteQuery", {
+      connection_id: reader.connection_id,
+      sql: "SELECT count(*) FROM customer",
+    });
+    expect(read?.error).toBe("");
+    const write = await unaryCall<{ error: string }>(client, "ExecuteUpdate", {
+      connection_id: reader.connection_id,
+      sql: "UPDATE customer SET city = city WHERE customer_id = 1",
+    });
+    expect(write.error).not.toBe(""); // a reader may not write, whatever connection the call arrives on
+    const writer = await unaryCall<{ success: boolean; connection_id: string }>(client, "Connect", {
+      database: "",
+      password: key,
+    });
+    const update = await unaryCall<{ rows_affected: number; error: string }>(client, "ExecuteUpdate", {
+      connection_id: writer.connection_id,
+      sql: "UPDATE customer SET city = city WHERE customer_id = 1",
+    });
+    expect(update).toEqual({ rows_affected: 1, error: "" });
+    for (const id of [reader.connection_id, writer.connection_id])
+      await unaryCall(client, "Disconnect", { connection_id: id });
+    client.close();
   });
 });

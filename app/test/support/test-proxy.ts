@@ -9,6 +9,7 @@ import type { ProxyConfig } from "../../src/config/schema.js";
 import { createDemoDatabase } from "../../src/db/demo/index.js";
 import type { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
+import type { StatementGuard } from "../../src/policy/statement-guard.js";
 import { type RunningProxy, startProxy } from "../../src/proxy.js";
 import type { IdentityResolver } from "../../src/transport/interceptors/identity.js";
 import { newClient } from "./grpc-client.js";
@@ -34,6 +35,8 @@ export interface TestProxyOptions {
   logger?: Logger;
   /** Replaces the proxy's caller identification (tests of authorization without credentials). */
   identity?: IdentityResolver;
+  /** Replaces the statement guard (tests of the database's own wall behind a guard that is wrong). */
+  guard?: StatementGuard;
 }
 
 const PASSWORD_VARIABLE = "IGP_TEST_PG_PASSWORD";
@@ -78,6 +81,7 @@ export async function startTestProxy(driver: TestDriver, options: TestProxyOptio
     env,
     healthIntervalMs: 200,
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.guard ? { guard: options.guard } : {}),
   });
   const address = `127.0.0.1:${proxy.grpcPort}`;
   const clients: SqlServiceClient[] = [];

@@ -50,6 +50,11 @@ export const InformixConnection = z.strictObject({
 export const InformixHostConfig = z.discriminatedUnion("mode", [
   z.strictObject({
     mode: z.literal("create"),
+    /**
+     * The host's AMI, pinned: a "latest" image resolved at deploy time would replace the host (and its
+     * Informix) whenever AWS publishes a new one. Change it deliberately, in a maintenance window.
+     */
+    imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "an AMI id (ami-...) from the environment's region"),
     instanceType: z.string().default("m7i.large"),
     dataVolumeGiB: z.number().int().min(20).max(16_384).default(100),
     dataVolumeIops: z.number().int().min(3000).max(16_000).default(3000),
@@ -145,6 +150,17 @@ const EnvironmentConfigShape = z.strictObject({
     /** Reuse an account's existing token.actions.githubusercontent.com provider. */
     existingOidcProviderArn: Arn.optional(),
   }),
+  /**
+   * The Terraform variant's remote state: an S3 bucket (versioned, encrypted; create it once, see
+   * docs/deploying.md) with S3-native locking, or a DynamoDB lock table for Terraform older than 1.10.
+   */
+  terraform: z
+    .strictObject({
+      stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
+      stateRegion: Region.optional(),
+      lockTable: z.string().min(3).optional(),
+    })
+    .optional(),
   /** Retain data-bearing resources (secrets, buckets, volumes) when a stack is deleted. */
   retainData: z.boolean().default(true),
 });

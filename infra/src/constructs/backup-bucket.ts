@@ -1,5 +1,7 @@
-// An S3 bucket for database archives: KMS-encrypted, versioned, TLS-only, private, with access logs.
+// An S3 bucket for database archives: KMS-encrypted, versioned, TLS-only, private, with access logs; and
+// the access the Informix host needs to write archives and read them back for a restore, no more.
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
@@ -9,6 +11,9 @@ export interface BackupBucketProps {
   readonly retainDays: number;
   readonly retainData: boolean;
 }
+
+/** Archives live under one prefix per tool: ontape/HOST/STAMP.levelN and onbar/HOST/STAMP/. */
+export const ARCHIVE_PREFIXES = ["ontape", "onbar"] as const;
 
 export class BackupBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -45,4 +50,55 @@ export class BackupBucket extends Construct {
       removalPolicy,
     });
   }
+}
+
+/**
+ * The host writes archives (aws s3 cp / sync, multipart), lists and reads them back for a restore
+ * (docs/restore.md runs on the host), and can delete nothing: a compromised host must not be able to
+ * destroy the archives that versioning keeps. The bucket policy repeats that as an explicit deny.
+ */
+export function grantArchiveAccess(bucket: s3.Bucket, key: kms.IKey, role: iam.IRole, region: string): void {
+  const objects = ARCHIVE_PREFIXES.map((prefix) => bucket.arnForObjects(`${prefix}/*`));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: "WriteAndReadArchives",
+      actions: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      resources: objects,
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: "ListArchives",
+      actions: ["s3:ListBucket"],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { "s3:prefix": ARCHIVE_PREFIXES.flatMap((p) => [p, `${p}/*`]) } },
+    }),
+  );
+  // SSE-KMS: PutObject needs GenerateDataKey, multipart uploads and reads need Decrypt; through S3 only.
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: "ArchiveKeyThroughS3",
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+    }),
+  );
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: "HostCannotDestroyArchives",
+      effect: iam.Effect.DENY,
+      principals: [new iam.ArnPrincipal(role.roleArn)],
+      actions: [
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+        "s3:PutBucketVersioning",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+        "s3:PutObjectRetention",
+        "s3:BypassGovernanceRetention",
+      ],
+      resources: [bucket.bucketArn, bucket.arnForObjects("*")],
+    }),
+  );
 }

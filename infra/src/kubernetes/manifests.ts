@@ -1,5 +1,7 @@
 // The proxy as plain Kubernetes objects for an existing EKS cluster. Used by the EKS stack (applied
 // through CDK's kubectl provider) and by bin/write-k8s-manifests.ts (YAML for kubectl or Argo CD).
+
+import { ADOT_IMAGE, renderEksAdotConfig } from "../adot-config.js";
 import type { EnvironmentConfig } from "../config/schema.js";
 import { renderProxyConfig } from "../proxy-config.js";
 import {
@@ -33,6 +35,11 @@ export interface KubernetesInputs {
   readonly apiKeysSecretArn: string;
   /** The TLS secret, required when the environment serves gRPC over TLS. */
   readonly tlsSecretArn?: string;
+  /**
+   * Amazon Managed Prometheus: an ADOT collector sidecar scrapes /metrics and remote-writes to this
+   * workspace with the pod's IRSA role (which then needs aps:RemoteWrite on it).
+   */
+  readonly prometheus?: { readonly region: string; readonly endpoint: string };
 }
 
 export const APP_NAME = "informix-grpc-proxy";
@@ -112,6 +119,29 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
     ? { httpGet: { path: LIVENESS_PATH, port: HTTP_PORT }, periodSeconds: 5, failureThreshold: 24 }
     : { grpc: { port: GRPC_PORT }, periodSeconds: 5, failureThreshold: 24 };
 
+  const prometheus = inputs.prometheus;
+  const collector = prometheus
+    ? {
+        name: "adot-collector",
+        image: ADOT_IMAGE,
+        args: ["--config=/etc/adot/config.yaml"],
+        env: [
+          { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+          {
+            name: "OTEL_RESOURCE_ATTRIBUTES",
+            value: `k8s.pod.name=$(POD_NAME),k8s.namespace.name=${namespace},deployment.environment=${config.name}`,
+          },
+        ],
+        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        },
+        volumeMounts: [{ name: "adot-config", mountPath: "/etc/adot", readOnly: true }],
+      }
+    : undefined;
+
   return [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
     {
@@ -126,6 +156,22 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
       metadata: metadata(`${APP_NAME}-config`),
       data: { "config.yaml": configYaml },
     },
+    ...(prometheus
+      ? [
+          {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: metadata(`${APP_NAME}-adot`),
+            data: {
+              "config.yaml": renderEksAdotConfig({
+                region: prometheus.region,
+                prometheusEndpoint: prometheus.endpoint,
+                serviceName: `${APP_NAME}-${config.name}`,
+              }),
+            },
+          },
+        ]
+      : []),
     {
       // AWS Secrets Store CSI provider: mounts the secret's JSON keys as files, read with the pod's IRSA role.
       apiVersion: "secrets-store.csi.x-k8s.io/v1",
@@ -202,6 +248,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                   { name: "tmp", mountPath: "/tmp" },
                 ],
               },
+              ...(collector ? [collector] : []),
             ],
             volumes: [
               { name: "config", configMap: { name: `${APP_NAME}-config` } },
@@ -214,6 +261,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                 },
               },
               { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+              ...(prometheus ? [{ name: "adot-config", configMap: { name: `${APP_NAME}-adot` } }] : []),
             ],
             topologySpreadConstraints: [
               {
@@ -231,14 +279,15 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
       apiVersion: "v1",
       kind: "Service",
       metadata: metadata(APP_NAME, {
-        // AWS Load Balancer Controller: an internal NLB passing TCP through to the pods, checking /readyz.
+        // AWS Load Balancer Controller: an internal NLB passing TCP through to the pods, checking /healthz (the
+        // process), not /readyz: the pod's readiness probe already takes an unready pod out of the endpoints.
         annotations: {
           "service.beta.kubernetes.io/aws-load-balancer-type": "external",
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
           "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": String(HTTP_PORT),
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/readyz",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": LIVENESS_PATH,
         },
       }),
       spec: {

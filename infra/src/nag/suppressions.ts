@@ -4,6 +4,7 @@
 import { Stack, Validations } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
 import type { EnvironmentStacks } from "../app-builder.js";
+import { ARCHIVE_PREFIXES } from "../constructs/backup-bucket.js";
 
 export interface Acknowledgement {
   readonly id: string;
@@ -49,17 +50,12 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
     const bucketArnToken = Stack.of(host).resolve(host.backupBucket.bucket.bucketArn) as {
       "Fn::GetAtt": [string, string];
     };
-    const archivePrefix = host.archiveTool;
+    const bucketId = bucketArnToken["Fn::GetAtt"][0];
     acknowledge(
       instanceRole,
-      [
-        "AwsSolutions-IAM5[Action::s3:DeleteObject*]",
-        "AwsSolutions-IAM5[Action::s3:Abort*]",
-        `AwsSolutions-IAM5[Resource::<${bucketArnToken["Fn::GetAtt"][0]}.Arn>/${archivePrefix}/*]`,
-        ...KMS_GRANT_ACTIONS,
-      ],
-      "CDK's grantWrite/grantEncrypt action groups, limited to the archive tool's prefix of the backup bucket " +
-        "and to the host's own key; multipart uploads of large archives need Abort*.",
+      ARCHIVE_PREFIXES.map((prefix) => `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`),
+      "The host writes archives under its tool's prefix and reads either prefix back for a restore " +
+        "(docs/restore.md); object names carry host and timestamp, so a prefix is the narrowest resource.",
     );
     acknowledge(
       host,

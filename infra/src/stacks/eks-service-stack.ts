@@ -1,13 +1,14 @@
 // The Kubernetes option: the same service as manifests on an existing EKS cluster, applied through CDK's
 // kubectl provider, with an IRSA role that may read only the proxy's own secrets.
 import { CfnJson, Stack, type StackProps } from "aws-cdk-lib";
+import type * as aps from "aws-cdk-lib/aws-aps";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
 import * as eks from "aws-cdk-lib/aws-eks";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema.js";
-import { importSecret, type SecretReference } from "../constructs/secret-reference.js";
+import { grantSecretRead, importSecret, type SecretReference } from "../constructs/secret-reference.js";
 import { APP_NAME, buildKubernetesManifests } from "../kubernetes/manifests.js";
 
 export interface EksServiceStackProps extends StackProps {
@@ -17,6 +18,8 @@ export interface EksServiceStackProps extends StackProps {
   readonly apiKeyHashes: SecretReference;
   readonly tlsMaterial: SecretReference;
   readonly informixHost: string;
+  /** The environment's Managed Prometheus workspace, written to by the pods' ADOT sidecar. */
+  readonly workspace: aps.CfnWorkspace;
 }
 
 export class EksServiceStack extends Stack {
@@ -57,12 +60,18 @@ export class EksServiceStack extends Stack {
         "sts:AssumeRoleWithWebIdentity",
       ),
     });
+    // The Secrets Store CSI driver reads the secrets with this role: GetSecretValue and the key's Decrypt.
     const informixCredentials = importSecret(this, "InformixCredentials", props.informixCredentials);
-    informixCredentials.grantRead(this.role);
+    grantSecretRead(this, this.role, informixCredentials, props.informixCredentials);
     const apiKeyHashes = importSecret(this, "ApiKeyHashes", props.apiKeyHashes);
-    apiKeyHashes.grantRead(this.role);
+    grantSecretRead(this, this.role, apiKeyHashes, props.apiKeyHashes);
     const tlsMaterial = config.proxy.tls ? importSecret(this, "TlsMaterial", props.tlsMaterial) : undefined;
-    tlsMaterial?.grantRead(this.role);
+    if (tlsMaterial) grantSecretRead(this, this.role, tlsMaterial, props.tlsMaterial);
+
+    // The metrics path to Managed Prometheus: the ADOT sidecar signs remote writes with this role.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["aps:RemoteWrite"], resources: [props.workspace.attrArn] }),
+    );
 
     const tagOrDigest = config.image.tag.startsWith("sha256:") ? `@${config.image.tag}` : `:${config.image.tag}`;
     this.manifest = new eks.KubernetesManifest(this, "Manifests", {
@@ -77,6 +86,7 @@ export class EksServiceStack extends Stack {
         informixSecretArn: informixCredentials.secretArn,
         apiKeysSecretArn: apiKeyHashes.secretArn,
         tlsSecretArn: tlsMaterial?.secretArn,
+        prometheus: { region: this.region, endpoint: props.workspace.attrPrometheusEndpoint },
       }),
     });
   }

@@ -1,5 +1,5 @@
-// The IAM role GitHub Actions assumes through OIDC: only this repository, only its deploy branch or the
-// environment's protected GitHub environment. It may push to this environment's ECR repository and
+// The IAM role GitHub Actions assumes through OIDC: only this repository, and only jobs bound to the
+// environment's GitHub environment (plus pushes to the deploy branch outside production). It may push to this environment's ECR repository and
 // assume the CDK bootstrap roles; nothing else. No long-lived AWS keys exist anywhere.
 import { Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
@@ -31,13 +31,13 @@ export class GithubOidcStack extends Stack {
 
     this.role = new iam.Role(this, "DeployRole", {
       roleName: `informix-grpc-proxy-${config.name}-github`,
-      description: `GitHub Actions of ${gh.repository} (${gh.branch} and environment ${config.name})`,
+      description: `GitHub Actions of ${gh.repository} (environment ${config.name})`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: new iam.WebIdentityPrincipal(providerArn, {
         // Several values under one key match any of them; both keys must match.
         StringEquals: {
           [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-          [`${GITHUB_OIDC_HOST}:sub`]: githubSubjects(gh.repository, gh.branch, config.name),
+          [`${GITHUB_OIDC_HOST}:sub`]: githubSubjects(gh.repository, gh.branch, config.name, config.production),
         },
       }),
     });
@@ -53,7 +53,13 @@ export class GithubOidcStack extends Stack {
   }
 }
 
-/** The OIDC `sub` claims accepted: pushes to the branch, and jobs bound to the GitHub environment. */
-export function githubSubjects(repository: string, branch: string, environment: string): string[] {
-  return [`repo:${repository}:ref:refs/heads/${branch}`, `repo:${repository}:environment:${environment}`];
+/**
+ * The OIDC `sub` claims accepted. A job bound to a GitHub environment gets `environment:NAME` as its subject,
+ * and only after that environment's protection rules (prod: required reviewers) pass. A plain push to the
+ * branch gets `ref:refs/heads/BRANCH`, with no approval at all: accepting it for production would let any
+ * workflow on main deploy to prod without the approval, so production trusts the environment only.
+ */
+export function githubSubjects(repository: string, branch: string, environment: string, production: boolean): string[] {
+  const bound = `repo:${repository}:environment:${environment}`;
+  return production ? [bound] : [`repo:${repository}:ref:refs/heads/${branch}`, bound];
 }

@@ -10,7 +10,7 @@ import * as ssm from "aws-cdk-lib/aws-ssm";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema.js";
 import { ArchiveDocument } from "../constructs/archive-document.js";
-import { BackupBucket } from "../constructs/backup-bucket.js";
+import { BackupBucket, grantArchiveAccess } from "../constructs/backup-bucket.js";
 
 type CreatedHost = Extract<EnvironmentConfig["informix"]["host"], { mode: "create" }>;
 
@@ -49,7 +49,9 @@ export class InformixHostStack extends Stack {
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       instanceType: new ec2.InstanceType(host.instanceType),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      // Pinned by id: a "latest" SSM lookup would replace the host on the next deploy after each AWS release
+      // (and the data volume's attachment and termination protection would then block that deploy).
+      machineImage: ec2.MachineImage.genericLinux({ [config.region]: host.imageId }),
       securityGroup: props.securityGroup,
       ssmSessionPermissions: true,
       requireImdsv2: true,
@@ -130,8 +132,7 @@ export class InformixHostStack extends Stack {
       retainDays: backup.archiveRetainDays,
       retainData: config.retainData,
     });
-    this.backupBucket.bucket.grantWrite(this.instance.role, `${backup.archiveTool}/*`);
-    key.grantEncrypt(this.instance.role);
+    grantArchiveAccess(this.backupBucket.bucket, key, this.instance.role, this.region);
 
     const archive = new ArchiveDocument(this, "Archive", {
       bucketName: this.backupBucket.bucket.bucketName,

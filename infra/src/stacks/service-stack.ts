@@ -1,4 +1,4 @@
-// The proxy on ECS Fargate behind an internal NLB (TCP 50051 passthrough, health checks on /readyz),
+// The proxy on ECS Fargate behind an internal NLB (TCP 50051 passthrough, health checks on /healthz),
 // with an ADOT sidecar feeding Amazon Managed Prometheus, autoscaling on CPU and request rate, and the
 // CloudWatch alarms for what Prometheus cannot see.
 import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
@@ -10,17 +10,19 @@ import type * as ecr from "aws-cdk-lib/aws-ecr";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import {
+  ADOT_IMAGE,
   REQUEST_METRIC_NAME,
   REQUEST_METRIC_NAMESPACE,
   renderAdotConfig,
   SCRAPE_INTERVAL_SECONDS,
 } from "../adot-config.js";
 import { type EnvironmentConfig, stopTimeoutSeconds } from "../config/schema.js";
-import { importSecret, type SecretReference } from "../constructs/secret-reference.js";
+import { grantSecretKeyDecrypt, importSecret, type SecretReference } from "../constructs/secret-reference.js";
 import { renderProxyConfig, SECRET_ENV } from "../proxy-config.js";
 import {
   CONFIG_DIR,
@@ -29,12 +31,11 @@ import {
   GRPC_PORT,
   HTTP_PORT,
   LIVENESS_PATH,
-  READINESS_PATH,
+  WRITE_CONFIG_ENTRYPOINT,
 } from "../proxy-contract.js";
 import { SECRET_KEYS } from "./secrets-stack.js";
 
-/** Pinned ADOT collector release; bump deliberately. */
-export const ADOT_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3";
+export { ADOT_IMAGE };
 
 export interface ServiceStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -68,14 +69,36 @@ export class ServiceStack extends Stack {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
+    // The proxy's log group is also the audit trail (audit: stdout): encrypted with its own key and kept
+    // when the stack goes, wherever the environment retains data.
+    const logGroupName = `/informix-grpc-proxy/${config.name}`;
+    const logsKey = new kms.Key(this, "LogsKey", {
+      description: `Encrypts the informix-grpc-proxy ${config.name} logs and audit records`,
+      enableKeyRotation: true,
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources: ["*"],
+        conditions: {
+          ArnLike: {
+            "kms:EncryptionContext:aws:logs:arn": `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:${logGroupName}*`,
+          },
+        },
+      }),
+    );
     const logGroup = new logs.LogGroup(this, "Logs", {
-      logGroupName: `/informix-grpc-proxy/${config.name}`,
+      logGroupName,
       retention: config.logRetentionDays,
-      removalPolicy: RemovalPolicy.DESTROY,
+      encryptionKey: logsKey,
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const emfLogGroup = new logs.LogGroup(this, "MetricsLogs", {
-      logGroupName: `/informix-grpc-proxy/${config.name}/metrics`,
+      logGroupName: `${logGroupName}/metrics`,
       retention: logs.RetentionDays.ONE_WEEK,
+      encryptionKey: logsKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -116,7 +139,7 @@ export class ServiceStack extends Stack {
       essential: false,
       user: CONTAINER_UID,
       readonlyRootFilesystem: true,
-      entryPoint: ["node", "-e", "require('node:fs').writeFileSync(process.argv[1], process.env.PROXY_CONFIG_YAML)"],
+      entryPoint: WRITE_CONFIG_ENTRYPOINT,
       command: [CONFIG_PATH],
       environment: { PROXY_CONFIG_YAML: proxyConfig },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: "write-config" }),
@@ -187,6 +210,13 @@ export class ServiceStack extends Stack {
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: "adot" }),
     });
+    // ecs.Secret.fromSecretsManager grants GetSecretValue to the execution role but not the key's Decrypt for
+    // an imported secret and key: without it the agent cannot inject the values and no task starts.
+    const executionRole = this.taskDefinition.obtainExecutionRole();
+    grantSecretKeyDecrypt(this, executionRole, props.informixCredentials);
+    grantSecretKeyDecrypt(this, executionRole, props.apiKeyHashes);
+    if (tlsMaterial) grantSecretKeyDecrypt(this, executionRole, props.tlsMaterial);
+
     collector.addContainerDependencies({ container: proxy, condition: ecs.ContainerDependencyCondition.START });
 
     // The collector writes to this workspace only, and its EMF log group only.
@@ -231,10 +261,14 @@ export class ServiceStack extends Stack {
       targets: [this.service.loadBalancerTarget({ containerName: "proxy", containerPort: GRPC_PORT })],
       // Deregistration waits as long as the proxy drains, so in-flight calls finish before SIGTERM's deadline.
       deregistrationDelay: Duration.seconds(drainSeconds),
+      // Liveness, not readiness: /readyz fails whenever the database does, and an NLB target that fails its
+      // check makes ECS replace the task. With /readyz the first deploy (service before Informix) rolls back
+      // and every database outage replaces every task. Tasks stay registered while the database is down and
+      // answer UNAVAILABLE; grpc.health.v1 and /readyz tell clients and operators whether it is reachable.
       healthCheck: {
         protocol: elbv2.Protocol.HTTP,
         port: String(HTTP_PORT),
-        path: READINESS_PATH,
+        path: LIVENESS_PATH,
         healthyHttpCodes: "200",
         interval: Duration.seconds(10),
         timeout: Duration.seconds(5),
@@ -288,7 +322,7 @@ export class ServiceStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     const unhealthy = new cloudwatch.Alarm(this, "UnhealthyTargets", {
-      alarmDescription: `${serviceName}: NLB targets failing /readyz (see docs/runbooks/ProxyDown.md)`,
+      alarmDescription: `${serviceName}: NLB targets failing /healthz (see docs/runbooks/ProxyDown.md)`,
       metric: this.targetGroup.metrics.unHealthyHostCount({
         period: Duration.minutes(1),
         statistic: cloudwatch.Stats.MAXIMUM,

@@ -2,6 +2,7 @@
 // (ibm_db) is only installed where Informix is used.
 import type { Logger } from "pino";
 import type { DatabaseConfig } from "../../config/schema.js";
+import { loadPostgresParser } from "../../sql/postgres/parser.js";
 import type { CredentialSource, Driver } from "../driver.js";
 import { DbError } from "../errors.js";
 import { createPostgresDriver } from "./postgres/index.js";
@@ -24,6 +25,8 @@ export async function createDriver(name: string, config: DatabaseConfig, deps: D
     case "sqlite":
       return createSqliteDriver(config, { logger: deps.logger });
     case "postgres":
+      // Statements for PostgreSQL are parsed by PostgreSQL's own parser (WebAssembly), loaded once here at start-up.
+      await loadPostgresParser();
       return createPostgresDriver(config, { credentials: deps.credentials, logger: deps.logger });
     case "informix": {
       let module: InformixModule;

@@ -1,14 +1,15 @@
-// Authenticates every SqlService call with the configured methods (API key, JWT, client certificate).
+// Authenticates every call that needs a caller (SqlService; reflection unless auth.anonymousReflection) with the
+// configured methods (API key, JWT, client certificate).
 // Every method looks at the call; a credential that is presented and invalid refuses the call even when
 // another method would accept the call, so a bad token never falls through to a weaker method. The client
 // learns only "missing" or "invalid"; which check failed (expired, bad signature, unknown key) goes to the log.
 import { status } from "@grpc/grpc-js";
-import type { Authenticator, AuthOutcome } from "../../auth/authenticator.js";
+import type { Authenticator, AuthOutcome, PresentedCredentials } from "../../auth/authenticator.js";
 import { readBearer } from "../../auth/bearer-token.js";
 import { ApiError, internalError } from "../../core/api-error.js";
 import type { Identity } from "../../core/identity.js";
 import type { Logger } from "../../observability/logger.js";
-import type { GrpcCallContext, Interceptor } from "../grpc-call-context.js";
+import type { IdentityResolver } from "./identity.js";
 
 export const INVALID_CREDENTIALS_MESSAGE = "invalid credentials";
 
@@ -33,7 +34,7 @@ function unauthenticated(message: string): ApiError {
  * at all is missing.
  */
 export function decide(
-  ctx: GrpcCallContext,
+  ctx: PresentedCredentials,
   authenticators: readonly Authenticator[],
   outcomes: readonly AuthOutcome[],
 ): { identity: Identity } | { refused: "missing" } | { refused: "invalid"; reasons: string[] } {
@@ -54,9 +55,10 @@ export function decide(
   return { refused: "missing" };
 }
 
-export function createAuthenticationInterceptor(authenticators: readonly Authenticator[], logger: Logger): Interceptor {
+/** The identity resolver of the identity interceptor when auth is configured: names the caller or refuses. */
+export function createAuthentication(authenticators: readonly Authenticator[], logger: Logger): IdentityResolver {
   const missingMessage = missingCredentialsMessage(authenticators.map((a) => a.method));
-  return async (ctx, next) => {
+  return async (ctx) => {
     let outcomes: AuthOutcome[];
     try {
       outcomes = await Promise.all(authenticators.map((a) => a.authenticate(ctx)));
@@ -66,11 +68,7 @@ export function createAuthenticationInterceptor(authenticators: readonly Authent
       throw internalError(error);
     }
     const decision = decide(ctx, authenticators, outcomes);
-    if ("identity" in decision) {
-      ctx.identity = decision.identity;
-      await next();
-      return;
-    }
+    if ("identity" in decision) return decision.identity;
     // The reason, never the credential itself.
     const failure = decision.refused === "missing" ? "no credentials" : decision.reasons.join("; ");
     ctx.logFields.authFailure = failure;

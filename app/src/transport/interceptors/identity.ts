@@ -1,22 +1,58 @@
-// Identifies the caller when no authentication is configured (auth/ replaces this with API keys, JWTs and
-// mTLS identities when it is). On a proxy that listens on loopback only, every caller is one local identity
-// ("local"): whoever can reach the port is on this host, so a session opened by one grpcurl call can be used
-// by the next one. On a non-loopback address (allowed only with `insecure: true`) the caller is the transport
-// peer (address and port), so a session is reachable only from the connection that opened it.
+// Identifies the caller of every call that needs one, before its handler starts: with authentication configured
+// the resolver checks API keys, JWTs and client certificates (interceptors/authentication.ts) and throws to
+// refuse. Without it, on a proxy that listens on loopback only, every caller is the one local identity ("local"):
+// whoever reaches the port is on this host, so a session opened by one grpcurl call serves the next one. On a
+// non-loopback address (allowed only with `insecure: true`) the caller is the transport peer (address and port),
+// so a session is reachable only from the connection that opened it. A refused call ends here with its status;
+// its messages are never read.
+import { ResponderBuilder, ServerInterceptingCall, type ServerInterceptor, ServerListenerBuilder } from "@grpc/grpc-js";
 import type { Identity } from "../../core/identity.js";
-import type { GrpcCallContext, Interceptor } from "../grpc-call-context.js";
+import type { Logger } from "../../observability/logger.js";
+import type { CallContexts } from "../call-contexts.js";
+import { failCall } from "../error-status.js";
+import type { GrpcCallContext } from "../grpc-call-context.js";
 
+/** Names the caller, or throws an ApiError (UNAUTHENTICATED) to refuse the call. */
 export type IdentityResolver = (ctx: GrpcCallContext) => Promise<Identity>;
 
-export const LOCAL_IDENTITY: Identity = Object.freeze({ id: "local", method: "peer", roles: [] }) as Identity;
+export const LOCAL_IDENTITY: Readonly<Identity> = Object.freeze({ id: "local", method: "peer", roles: [] });
 
-export const localIdentity: IdentityResolver = async () => ({ ...LOCAL_IDENTITY, roles: [] });
+export const localIdentity: IdentityResolver = async () => ({ id: LOCAL_IDENTITY.id, method: "peer", roles: [] });
 
 export const peerIdentity: IdentityResolver = async (ctx) => ({ id: `peer:${ctx.peer}`, method: "peer", roles: [] });
 
-export function identityInterceptor(resolve: IdentityResolver): Interceptor {
-  return async (ctx, next) => {
-    ctx.identity = await resolve(ctx);
-    await next();
+export function identityInterceptor(
+  contexts: CallContexts,
+  resolve: IdentityResolver,
+  identifies: (path: string) => boolean,
+  logger: Logger,
+): ServerInterceptor {
+  return (descriptor, call) => {
+    if (!identifies(descriptor.path)) return new ServerInterceptingCall(call);
+    return new ServerInterceptingCall(
+      call,
+      new ResponderBuilder()
+        .withStart((next) =>
+          next(
+            new ServerListenerBuilder()
+              .withOnReceiveMetadata((metadata, nextMetadata) => {
+                const ctx = contexts.of(metadata);
+                if (!ctx) {
+                  call.sendStatus(failCall(undefined, new Error("no call context for this call"), logger));
+                  return;
+                }
+                resolve(ctx).then(
+                  (identity) => {
+                    ctx.identity = identity;
+                    nextMetadata(metadata);
+                  },
+                  (error: unknown) => call.sendStatus(failCall(ctx, error, logger)),
+                );
+              })
+              .build(),
+          ),
+        )
+        .build(),
+    );
   };
 }

@@ -12,6 +12,10 @@ export const dev: EnvironmentConfigInput = {
     connection: { database: "stores", server: "informix_drda" },
     host: {
       mode: "create",
+      // Amazon Linux 2023 (x86_64) of the region, pinned. Take the current one with
+      //   aws ssm get-parameter --region eu-west-1 --query Parameter.Value --output text \
+      //     --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+      imageId: "ami-0c1c30571d2dae5c9",
       instanceType: "t3.large",
       dataVolumeGiB: 50,
       backup: { retainSnapshots: 7, archiveRetainDays: 14 },
@@ -32,5 +36,7 @@ export const dev: EnvironmentConfigInput = {
   logRetentionDays: 14,
   alerting: { emails: [] },
   github: { repository: "informix-grpc-proxy/informix-grpc-proxy", branch: "main" },
+  // Terraform variant only: where its state lives (the bucket is created once by hand, see docs/deploying.md).
+  terraform: { stateBucket: "informix-grpc-proxy-tfstate-dev" },
   retainData: false,
 };

@@ -12,6 +12,10 @@ export const prod: EnvironmentConfigInput = {
     connection: { database: "stores", server: "informix_drda" },
     host: {
       mode: "create",
+      // Amazon Linux 2023 (x86_64) of the region, pinned. Take the current one with
+      //   aws ssm get-parameter --region eu-west-1 --query Parameter.Value --output text \
+      //     --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+      imageId: "ami-0c1c30571d2dae5c9",
       instanceType: "m7i.xlarge",
       dataVolumeGiB: 500,
       dataVolumeIops: 6000,
@@ -46,5 +50,7 @@ export const prod: EnvironmentConfigInput = {
   logRetentionDays: 365,
   alerting: { emails: ["oncall@example.com"] },
   github: { repository: "informix-grpc-proxy/informix-grpc-proxy", branch: "main" },
+  // Terraform variant only: where its state lives (the bucket is created once by hand, see docs/deploying.md).
+  terraform: { stateBucket: "informix-grpc-proxy-tfstate-prod" },
   retainData: true,
 };

@@ -8,7 +8,8 @@
 // named statements); Execute with maxRows on a prepared statement fetches all rows and truncates.
 import type pg from "pg";
 import type { Logger } from "pino";
-import { toNumberedPlaceholders } from "../../../sql/placeholders.js";
+import type { ParsedStatement } from "../../../core/parsed-statement.js";
+import { dialectFor } from "../../../sql/dialects.js";
 import type {
   Connection,
   Cursor,
@@ -16,6 +17,7 @@ import type {
   ExecResult,
   IsolationLevel,
   PreparedStatement,
+  PrepareOptions,
   StatementRef,
   TableDescription,
   TableFilter,
@@ -146,8 +148,8 @@ export class PostgresConnection implements Connection {
     );
   }
 
-  async prepare(sql: string): Promise<PreparedStatement> {
-    const { sql: text, count } = this.translate(sql);
+  async prepare(sql: string, options: PrepareOptions = {}): Promise<PreparedStatement> {
+    const { sql: text, count } = this.translate({ sql, parsed: options.parsed });
     this.preparedSeq += 1;
     const id = `igp_${this.id}_${this.preparedSeq}`;
     // pg parses a named statement lazily at its first execution; PREPARE + DEALLOCATE checks syntax and
@@ -214,9 +216,12 @@ export class PostgresConnection implements Connection {
     return error;
   }
 
-  private translate(sql: string): { sql: string; count: number } {
+  /** The text to send: the service's one parse, or (tools, tests) a parse with PostgreSQL's own parser now. */
+  private translate(statement: { sql: string; parsed?: ParsedStatement | undefined }): { sql: string; count: number } {
     try {
-      return toNumberedPlaceholders(sql, "$");
+      const parsed =
+        statement.parsed?.dialect === "postgres" ? statement.parsed : dialectFor("postgres").parse(statement.sql);
+      return { sql: parsed.driverSql, count: parsed.placeholderCount };
     } catch (error) {
       throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });
     }
@@ -231,7 +236,7 @@ export class PostgresConnection implements Connection {
       count = statement.prepared.parameterCount;
       name = statement.prepared.id;
     } else {
-      ({ sql: text, count } = this.translate(statement.sql));
+      ({ sql: text, count } = this.translate(statement));
     }
     if (count !== params.length) {
       throw new DbError("invalid_statement", `statement has ${count} parameter(s), ${params.length} given`);

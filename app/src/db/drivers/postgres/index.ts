@@ -4,6 +4,7 @@
 import pg from "pg";
 import type { Logger } from "pino";
 import type { PostgresDatabaseConfig } from "../../../config/schema.js";
+import { loadPostgresParser } from "../../../sql/postgres/parser.js";
 import type { Connection, CredentialSource, Driver } from "../../driver.js";
 import { PostgresConnection } from "./connection.js";
 import { mapPgError } from "./errors.js";
@@ -41,8 +42,9 @@ export function createPostgresDriver(config: PostgresDatabaseConfig, deps: Postg
         application_name: config.applicationName,
         connectionTimeoutMillis: deps.connectTimeoutMs ?? 10_000,
         keepAlive: true,
-        // Fixed output formats the value mapping relies on, whatever the server's defaults.
-        options: "-c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex",
+        // Fixed output formats the value mapping relies on, whatever the server's defaults; and the string syntax
+        // the guard's parser (libpg-query) assumes, whatever a database or role default says.
+        options: "-c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex -c standard_conforming_strings=on",
       });
       client.on("error", () => {}); // replaced by the connection's own listener once connected
       try {
@@ -60,6 +62,7 @@ export function createPostgresDriver(config: PostgresDatabaseConfig, deps: Postg
   return {
     name: "postgres",
     async connect(): Promise<Connection> {
+      await loadPostgresParser(); // loaded at start-up by createDriver; here for drivers built directly
       const client = await openClient();
       if (!typeNamesLoaded) {
         try {

@@ -12,9 +12,8 @@
 
 import { randomUUID } from "node:crypto";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
-import { countPlaceholders } from "../../../sql/placeholders.js";
-import { splitStatements } from "../../../sql/statements.js";
-import { tokenize } from "../../../sql/tokenizer.js";
+import type { ParsedStatement } from "../../../core/parsed-statement.js";
+import { dialectFor } from "../../../sql/dialects.js";
 import type {
   Connection,
   Cursor,
@@ -22,6 +21,7 @@ import type {
   ExecResult,
   IsolationLevel,
   PreparedStatement,
+  PrepareOptions,
   StatementRef,
   TableDescription,
   TableFilter,
@@ -30,6 +30,7 @@ import type {
 import { DbError } from "../../errors.js";
 import { nextConnectionId } from "../../pool-connection-ids.js";
 import type { Row, SqlValue } from "../../values.js";
+import { prepareAuthorized } from "./authorizer.js";
 import {
   mapRow,
   ROWS_PER_SLICE,
@@ -95,7 +96,7 @@ export class SqliteConnection implements Connection {
 
   async execute(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<ExecResult> {
     throwIfAborted(options.signal);
-    const stmt = this.statementFor(statement, params);
+    const stmt = this.statementFor(statement, params, options.permits);
     const bound = params.map(toSqliteParam);
     const declared = this.run(() => stmt.columns());
     if (declared.length === 0) {
@@ -138,7 +139,7 @@ export class SqliteConnection implements Connection {
 
   async openCursor(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<Cursor> {
     throwIfAborted(options.signal);
-    const stmt = this.statementFor(statement, params);
+    const stmt = this.statementFor(statement, params, options.permits);
     const bound = params.map(toSqliteParam);
     const declared = this.run(() => stmt.columns());
     if (declared.length === 0) return new SqliteChangesCursor(this.run(() => stmt.run(...bound)));
@@ -160,9 +161,9 @@ export class SqliteConnection implements Connection {
     return new SqliteRowCursor(iterator, columns, first.done ? undefined : first.value, options.signal, () => {});
   }
 
-  async prepare(sql: string): Promise<PreparedStatement> {
-    const parameterCount = this.placeholderCount(sql);
-    const stmt = this.run(() => this.db.prepare(sql));
+  async prepare(sql: string, options: PrepareOptions = {}): Promise<PreparedStatement> {
+    const parameterCount = this.placeholderCount({ sql, parsed: options.parsed });
+    const stmt = this.compile(sql, options.permits);
     this.configure(stmt);
     const id = randomUUID();
     this.prepared.set(id, stmt);
@@ -220,7 +221,12 @@ export class SqliteConnection implements Connection {
     this.run(() => this.db.exec("PRAGMA query_only = OFF"));
   }
 
-  private statementFor(statement: StatementRef, params: SqlValue[]): StatementSync {
+  /** Client statements compile under SQLite's authorizer when the caller's classes are known. */
+  private compile(sql: string, permits: ExecOptions["permits"]): StatementSync {
+    return this.run(() => (permits ? prepareAuthorized(this.db, sql, permits) : this.db.prepare(sql)));
+  }
+
+  private statementFor(statement: StatementRef, params: SqlValue[], permits: ExecOptions["permits"]): StatementSync {
     if ("prepared" in statement) {
       const stmt = this.prepared.get(statement.prepared.id);
       if (!stmt)
@@ -231,8 +237,8 @@ export class SqliteConnection implements Connection {
       this.checkParameterCount(statement.prepared.parameterCount, params.length);
       return stmt;
     }
-    this.checkParameterCount(this.placeholderCount(statement.sql), params.length);
-    const stmt = this.run(() => this.db.prepare(statement.sql));
+    this.checkParameterCount(this.placeholderCount(statement), params.length);
+    const stmt = this.compile(statement.sql, permits);
     this.configure(stmt);
     return stmt;
   }
@@ -243,12 +249,13 @@ export class SqliteConnection implements Connection {
   }
 
   /** Placeholders of a single statement. SQLite would silently ignore everything after the first one. */
-  private placeholderCount(sql: string): number {
+  private placeholderCount(statement: { sql: string; parsed?: ParsedStatement | undefined }): number {
     try {
-      if (splitStatements(tokenize(sql)).length > 1) {
+      const parsed = statement.parsed ?? dialectFor("sqlite").parse(statement.sql);
+      if (parsed.statements.length > 1) {
         throw new DbError("invalid_statement", "one statement per request: the SQL text holds several");
       }
-      return countPlaceholders(sql);
+      return parsed.placeholderCount;
     } catch (error) {
       if (error instanceof DbError) throw error;
       throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });

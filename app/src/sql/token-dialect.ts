@@ -1,0 +1,54 @@
+// SQLite and Informix statements through the project's own tokenizer (tokenizer.ts, classifier.ts): one
+// tokenization serves the split into statements, their classes, the placeholder count and the fingerprint.
+// The Informix lexer that follows IBM's grammar replaces this for Informix behind the same SqlDialect
+// interface; for SQLite the database itself is the second wall (db/drivers/sqlite/authorizer.ts).
+import type { ClassifiedStatement, ParsedStatement, SqlDialect, SqlDialectName } from "../core/parsed-statement.js";
+import { classifyStatementTokens, summarize } from "./classifier.js";
+import { runsDynamicSql } from "./dynamic-sql.js";
+import { fingerprintOfTokens, idOfFingerprint } from "./fingerprint.js";
+import { splitStatements } from "./statements.js";
+import { checkSqlText } from "./text-checks.js";
+import { type Token, tokenize } from "./tokenizer.js";
+
+function classified(tokens: readonly Token[]): ClassifiedStatement {
+  const c = classifyStatementTokens(tokens);
+  const dynamicSql = runsDynamicSql(tokens);
+  const cause = c.selectIntoTemp
+    ? "SELECT ... INTO creates a table"
+    : dynamicSql
+      ? c.firstKeyword === "DO"
+        ? "anonymous code (DO)"
+        : "EXECUTE IMMEDIATE"
+      : c.firstKeyword || c.statementClass;
+  return {
+    statementClass: c.statementClass,
+    classes: [c.statementClass],
+    effects: [{ statementClass: c.statementClass, cause }],
+    firstKeyword: c.firstKeyword,
+    selectIntoTemp: c.selectIntoTemp,
+    returnsRows: c.returnsRows,
+    dynamicSql,
+  };
+}
+
+export function tokenDialect(name: Exclude<SqlDialectName, "postgres">): SqlDialect {
+  return {
+    name,
+    parse(sql: string): ParsedStatement {
+      checkSqlText(sql);
+      const tokens = tokenize(sql); // throws SqlSyntaxError
+      const statements = splitStatements(tokens).map(classified);
+      const fingerprint = fingerprintOfTokens(tokens);
+      return {
+        dialect: name,
+        sql,
+        driverSql: sql,
+        statements,
+        statementClass: summarize(statements).statementClass,
+        fingerprint,
+        fingerprintId: idOfFingerprint(fingerprint),
+        placeholderCount: tokens.filter((t) => t.kind === "placeholder").length,
+      };
+    },
+  };
+}
