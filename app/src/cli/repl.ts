@@ -221,7 +221,8 @@ export async function runRepl(conn: ProxyConnection, options: ReplOptions): Prom
   try {
     for await (const raw of rl) {
       const line = raw.trimEnd();
-      if (buffer === "" && line.trim().startsWith("\\")) {
+      // A backslash command runs at once, even in the middle of a statement (as in psql).
+      if (line.trim().startsWith("\\")) {
         try {
           if (!(await command(line))) break;
         } catch (error) {
