@@ -8,6 +8,7 @@ import { createAuthenticators } from "./auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
 import { isLoopbackHost } from "./config/bind-safety.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
+import { databaseWithLogin } from "./config/schema-login.js";
 import { Lifecycle } from "./core/lifecycle.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
@@ -16,6 +17,7 @@ import { ConnectionPool } from "./db/pool.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
+import { createLoginRouter, loginsByDatabase } from "./policy/role-logins.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
 import { CompatConnections } from "./rpc/compat/compat-connections.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
@@ -26,6 +28,7 @@ import { createHttpServer, listenHttp } from "./transport/http-server.js";
 import { createAuthentication } from "./transport/interceptors/authentication.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
 import { startReadinessLoop } from "./transport/readiness.js";
+import { watchRepeatedHeaders } from "./transport/repeated-headers.js";
 import { createServerTls } from "./transport/tls/server-tls.js";
 
 export interface ProxyOptions {
@@ -84,6 +87,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       )
     : undefined;
   const drainTimeoutMs = config.server.drainTimeoutMs;
+  const roleLogins = loginsByDatabase(config.roles);
   const databases = await lifecycle.start(
     "databases",
     () =>
@@ -100,10 +104,20 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
             ...(observer ? { observer } : {}),
           }),
         observerFor: (name) => metrics.poolObserver(name),
+        // Least privilege in the database: each role login gets a pool of its own on its own credentials.
+        loginsFor: (name) =>
+          [...(roleLogins.get(name)?.entries() ?? [])].map(([key, { label, login }]) => ({
+            key,
+            label,
+            config: databaseWithLogin(config.databases[name] as DatabaseConfig, login),
+          })),
       }),
     (d) => d.close(Math.min(5000, drainTimeoutMs)),
   );
-  for (const db of databases.all()) metrics.trackPool(db.name, () => db.pool.stats());
+  for (const db of databases.all()) {
+    metrics.trackPool(db.name, () => db.pool.stats());
+    for (const [label, pool] of db.loginPools) metrics.trackPool(`${db.name}@${label}`, () => pool.stats());
+  }
 
   let draining = false;
   const http = await lifecycle.start(
@@ -147,6 +161,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           logger,
           guard,
           audit,
+          logins: createLoginRouter(config.roles),
         },
         logger: logger.child({ component: "grpc" }),
         metrics,
@@ -185,9 +200,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       ),
     (stopLoop) => stopLoop(),
   );
-  const grpcPort = await lifecycle.start("grpc port", () =>
-    bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials),
-  );
+  const grpcPort = await lifecycle.start("grpc port", async () => {
+    const port = await bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials);
+    // Right after the bind, before any I/O callback can deliver a stream: every request passes the hook.
+    if (auth) watchRepeatedHeaders(server);
+    return port;
+  });
   const httpPort = await lifecycle.start("http port", () =>
     listenHttp(http, config.server.host, config.server.httpPort),
   );

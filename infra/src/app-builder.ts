@@ -66,6 +66,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           loadBalancerSecurityGroup: network.loadBalancerSecurityGroup,
           repository: registry.repository,
           informixCredentials: secrets.informixCredentialsReference,
+          informixReaderCredentials: secrets.informixReaderCredentialsReference,
           apiKeyHashes: secrets.apiKeyHashesReference,
           tlsMaterial: secrets.tlsMaterialReference,
           informixHost: informixAddress,

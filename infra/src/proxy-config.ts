@@ -13,6 +13,11 @@ export interface ProxyConfigInputs {
   readonly informixHost: string;
   readonly informixUser: SecretRef;
   readonly informixPassword: SecretRef;
+  /**
+   * The SELECT-only Informix user (the reader secret). When given, every role that may only read on the Informix
+   * database gets it as its login, so the database itself refuses what such a role must not do.
+   */
+  readonly informixReader?: { readonly user: SecretRef; readonly password: SecretRef };
   /** The API-key entries: a JSON array of { name, sha256, roles } (the API-key secret's apiKeyHashes key). */
   readonly apiKeyHashes: SecretRef;
   /** PEM material of the gRPC listener, when the environment enables TLS; clientCa when it enables mTLS. */
@@ -26,6 +31,8 @@ export type PemSource = { file: string } | { secret: SecretRef };
 export const SECRET_ENV = {
   informixUser: "INFORMIX_USER",
   informixPassword: "INFORMIX_PASSWORD",
+  informixReaderUser: "INFORMIX_READER_USER",
+  informixReaderPassword: "INFORMIX_READER_PASSWORD",
   apiKeyHashes: "API_KEY_HASHES",
   tlsCertificate: "TLS_CERT_PEM",
   tlsPrivateKey: "TLS_KEY_PEM",
@@ -82,10 +89,25 @@ export function renderProxyConfig(inputs: ProxyConfigInputs): string {
         ? { mtls: { identityFrom: security.mtls.identityFrom, identities: security.mtls.identities } }
         : {}),
     },
-    roles: security.roles,
+    roles: withReaderLogin(security.roles, inputs.informixReader),
     policy: security.policy,
     // stdout is the task's log stream, so audit records land in CloudWatch beside the proxy's own logs.
     audit: security.audit === "stdout" ? { enabled: true, destination: "stdout" } : { enabled: false },
     logging: { level: config.proxy.logLevel },
   });
+}
+
+type Roles = EnvironmentConfig["proxy"]["security"]["roles"];
+
+/** Read-only grants on the Informix database (named, or through "*") get the reader's login. */
+export function withReaderLogin(roles: Roles, reader: ProxyConfigInputs["informixReader"]): Record<string, unknown> {
+  if (!reader) return roles;
+  const login = { userSecret: reader.user, password: reader.password };
+  return Object.fromEntries(
+    Object.entries(roles).map(([name, role]) => {
+      const grant = role.databases[PROXY_DATABASE_NAME] ?? role.databases["*"];
+      if (!grant?.allow.every((c) => c === "read")) return [name, role];
+      return [name, { databases: { ...role.databases, [PROXY_DATABASE_NAME]: { ...grant, login } } }];
+    }),
+  );
 }

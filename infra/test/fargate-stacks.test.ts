@@ -32,9 +32,16 @@ describe("task definition", () => {
   it("passes secrets only as Secrets Manager references, never as environment values", () => {
     const all = containers(dev);
     const proxy = all.find((c) => c.Name === "proxy");
-    expect(proxy?.Secrets?.map((s) => s.Name).sort()).toEqual(["API_KEY_HASHES", "INFORMIX_PASSWORD", "INFORMIX_USER"]);
+    expect(proxy?.Secrets?.map((s) => s.Name).sort()).toEqual([
+      "API_KEY_HASHES",
+      "INFORMIX_PASSWORD",
+      "INFORMIX_READER_PASSWORD",
+      "INFORMIX_READER_USER",
+      "INFORMIX_USER",
+    ]);
     for (const secret of (proxy?.Secrets ?? []).filter((s) => s.Name.startsWith("INFORMIX_"))) {
-      expect(JSON.stringify(secret.ValueFrom)).toMatch(/InformixCredentials.*":(password|username)::"/);
+      const source = secret.Name.startsWith("INFORMIX_READER_") ? "InformixReaderCredentials" : "InformixCredentials";
+      expect(JSON.stringify(secret.ValueFrom)).toMatch(new RegExp(`${source}[^"]*".*":(password|username)::"`));
     }
     const environment = JSON.stringify(all.flatMap((c) => c.Environment ?? []));
     expect(environment).not.toMatch(/SecretString|secretsmanager:|resolve:secretsmanager/i);
@@ -48,6 +55,8 @@ describe("task definition", () => {
     expect(proxy?.Secrets?.map((s) => s.Name).sort()).toEqual([
       "API_KEY_HASHES",
       "INFORMIX_PASSWORD",
+      "INFORMIX_READER_PASSWORD",
+      "INFORMIX_READER_USER",
       "INFORMIX_USER",
       "TLS_CERT_PEM",
       "TLS_KEY_PEM",
@@ -229,7 +238,8 @@ describe("encryption and registry", () => {
 
   it("encrypts every secret with the customer-managed key", () => {
     const secrets = dev.template("secrets").findResources("AWS::SecretsManager::Secret");
-    expect(Object.keys(secrets)).toHaveLength(3);
+    // Informix writer, Informix reader (least privilege), API-key hashes, TLS material.
+    expect(Object.keys(secrets)).toHaveLength(4);
     for (const secret of Object.values(secrets)) {
       expect(secret.Properties.KmsKeyId).toBeDefined();
     }

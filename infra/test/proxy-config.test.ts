@@ -119,6 +119,20 @@ describe("generated proxy configuration", () => {
     expect(proxyConfigOf(ecsInputs(prod)).roles.app?.databases.informix?.maxSessions).toBe(20);
   });
 
+  it("gives read-only roles the SELECT-only reader login (least privilege), and writing roles none", () => {
+    const config = withEverySecurityOption(ENVIRONMENTS.prod as EnvironmentConfigInput);
+    const reader = { user: { env: "INFORMIX_READER_USER" }, password: { env: "INFORMIX_READER_PASSWORD" } };
+    const parsed = proxyConfigOf({ ...ecsInputs(config), informixReader: reader });
+    expect(parsed.roles.reporting?.databases.informix).toEqual({
+      allow: ["read"],
+      login: { userSecret: reader.user, password: reader.password },
+    });
+    expect(parsed.roles.reporting?.databases["*"]).toEqual({ allow: ["read"] });
+    expect(parsed.roles.app?.databases.informix?.login).toBeUndefined();
+    // Without a reader secret (the Kubernetes variant today) nothing changes.
+    expect(proxyConfigOf(ecsInputs(config)).roles.reporting?.databases.informix).toBeUndefined();
+  });
+
   it("renders JWT, mTLS, policy and audit settings when an environment configures them", () => {
     const config = withEverySecurityOption(ENVIRONMENTS.prod as EnvironmentConfigInput);
     for (const inputs of [ecsInputs(config), kubernetesInputs(config)]) {

@@ -1,6 +1,5 @@
-// Builds the configured authentication methods in the order that decides who names a caller when several
-// succeed: a bearer token (JWT, then API key) before the client certificate, because the token names the
-// application or user while the certificate often names only the workload or its sidecar.
+// Builds the configured authentication methods. Every method looks at each call; a call that two methods
+// accept (a client certificate and a bearer token) is refused, so the order only sets the order of log reasons.
 import type { AuthConfig } from "../config/security-schema.js";
 import { createApiKeyAuthenticator } from "./api-key-authenticator.js";
 import type { Authenticator } from "./authenticator.js";

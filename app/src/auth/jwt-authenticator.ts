@@ -50,6 +50,8 @@ export function createJwtAuthenticator(settings: JwtSettings, options: JwtAuthen
         }
         return { kind: "rejected", reason: describeFailure(error) };
       }
+      const tooLong = lifetimeRefusal(payload, settings.maxLifetimeSec, Math.floor(Date.now() / 1000));
+      if (tooLong) return { kind: "rejected", reason: tooLong };
       const subject = claimAt(payload, settings.subjectClaim);
       if (typeof subject !== "string" || subject === "") {
         return { kind: "rejected", reason: `token has no ${settings.subjectClaim} claim` };
@@ -60,6 +62,25 @@ export function createJwtAuthenticator(settings: JwtSettings, options: JwtAuthen
       };
     },
   };
+}
+
+/**
+ * The token's lifetime is exp - iat, or exp - now when it carries no iat (then what is left of it counts), and
+ * must not exceed maxLifetimeSec. An iat in the future does not shorten it: what is left (exp - now) counts too.
+ * Returns the log reason of a refusal, or undefined.
+ */
+export function lifetimeRefusal(payload: JWTPayload, maxLifetimeSec: number, nowSec: number): string | undefined {
+  if (typeof payload.exp !== "number") return "token has no exp claim";
+  const remaining = payload.exp - nowSec;
+  const issued = typeof payload.iat === "number" ? payload.exp - payload.iat : undefined;
+  if (issued !== undefined && issued > maxLifetimeSec) {
+    return `token lifetime ${issued} s (exp - iat) exceeds auth.jwt.maxLifetimeSec ${maxLifetimeSec} s`;
+  }
+  if (remaining > maxLifetimeSec) {
+    const basis = issued === undefined ? "exp - now (no iat)" : "exp - now (iat in the future)";
+    return `token lifetime ${remaining} s (${basis}) exceeds auth.jwt.maxLifetimeSec ${maxLifetimeSec} s`;
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,7 @@
 // check-config's explanation: what the configuration sets up, in plain lines, and what looks wrong.
+
 import { isLoopbackHost } from "./bind-safety.js";
+import { loginWarnings } from "./login-warnings.js";
 import type { DatabaseConfig, ProxyConfig } from "./schema.js";
 import { describeSecretRef } from "./schema-secret.js";
 
@@ -93,6 +95,7 @@ export function explainConfig(config: ProxyConfig): string[] {
     lines.push(describeDatabase(name, db));
     warnings.push(...warningsFor(name, db));
   }
+  if (config.auth) warnings.push(...loginWarnings(config));
 
   const defaultName = defaultDatabaseName(config);
   if (defaultName) lines.push(`default database: ${defaultName}`);

@@ -130,6 +130,12 @@ export const InformixDatabase = z
     database: z.string().min(1).describe("Database name"),
     server: z.string().min(1).optional().describe("INFORMIXSERVER name of the DRDA listener"),
     protocol: z.enum(["TCPIP", "SSL"]).default("TCPIP").describe("TCPIP, or SSL for an encrypted DRDA listener"),
+    delimident: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The server's DELIMIDENT setting: true when \"...\" are delimited identifiers, false (Informix's default) when they are strings. The statement policy reads double quotes both ways and refuses statements whose class depends on it; this setting decides fingerprints",
+      ),
     ...credentials,
     /** Extra CLI keywords appended to the connection string (e.g. CurrentSchema, ConnectTimeout). */
     options: z
@@ -266,12 +272,22 @@ export const ProxyConfig = z
       }
     }
     for (const [role, roleConfig] of Object.entries(cfg.roles)) {
-      for (const db of Object.keys(roleConfig.databases)) {
+      for (const [db, grant] of Object.entries(roleConfig.databases)) {
         if (db !== "*" && !(db in cfg.databases)) {
           ctx.addIssue({
             code: "custom",
             path: ["roles", role, "databases", db],
             message: `database "${db}" is not configured`,
+          });
+        }
+        if (grant.login && (db === "*" || cfg.databases[db]?.driver === "sqlite")) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["roles", role, "databases", db, "login"],
+            message:
+              db === "*"
+                ? 'a login belongs to one database: name the database instead of "*"'
+                : "SQLite has no database users: a login applies to PostgreSQL and Informix databases",
           });
         }
       }

@@ -1,6 +1,7 @@
 // Security configuration: TLS/mTLS, authentication, authorization by role, query policy and audit.
 // Part of the one schema (ProxyConfig in schema.ts imports these sections).
 import { z } from "zod";
+import { DatabaseLogin } from "./schema-login.js";
 import { SecretRef } from "./schema-secret.js";
 
 /** PEM material: a file path (re-read when it changes, for rotation) or a secret reference. */
@@ -60,6 +61,14 @@ export const JwtConfig = z.strictObject({
     .max(300)
     .default(30)
     .describe("Clock skew allowed when checking exp and nbf (exp is required)"),
+  maxLifetimeSec: z
+    .number()
+    .int()
+    .min(60)
+    .default(86_400)
+    .describe(
+      "Longest token lifetime accepted: exp - iat, or exp - now when the token has no iat. A stolen long-lived token is refused",
+    ),
   jwksCacheMs: z
     .number()
     .int()
@@ -116,6 +125,7 @@ export type StatementClass = z.infer<typeof StatementClass>;
 export const RoleGrant = z.strictObject({
   allow: z.array(StatementClass).min(1).describe("Statement classes this role may run on the database"),
   maxSessions: z.number().int().min(0).optional().describe("Open sessions per identity on this database"),
+  login: DatabaseLogin.optional(),
 });
 
 export const RoleConfig = z.strictObject({

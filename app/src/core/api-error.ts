@@ -1,5 +1,7 @@
 // The error type handlers throw. It carries everything the status details need (google.rpc.ErrorInfo,
 // RetryInfo, BadRequest); transport/status-details.ts turns it into a grpc-js ServiceError.
+
+import { echo } from "./client-text.js";
 import { StatusCode } from "./status-codes.js";
 
 export const ERROR_DOMAIN = "informix-grpc-proxy";
@@ -60,7 +62,7 @@ export function statementNotFound(): ApiError {
 }
 
 export function databaseNotFound(name: string): ApiError {
-  return new ApiError(StatusCode.NOT_FOUND, `database "${name}" is not configured`, {
+  return new ApiError(StatusCode.NOT_FOUND, `database ${echo(name)} is not configured`, {
     reason: "DATABASE_NOT_FOUND",
     fieldViolations: [{ field: "database", description: "not a configured database" }],
   });

@@ -9,7 +9,19 @@ export interface Database {
   readonly name: string;
   readonly driver: DriverName;
   readonly config: DatabaseConfig;
+  /** The pool on the database's own credentials. */
   readonly pool: Pool;
+  /** The pool of a role's login (least privilege), by login key; the database's own pool for undefined. */
+  poolFor(login: string | undefined): Pool;
+  /** Pools of role logins, by label (metrics, logs). */
+  readonly loginPools: ReadonlyMap<string, Pool>;
+}
+
+/** A role's own login on one database: its pool connects with these credentials instead of the database's. */
+export interface LoginSpec {
+  key: string;
+  label: string;
+  config: DatabaseConfig;
 }
 
 export interface DatabaseFactoryDeps {
@@ -22,6 +34,8 @@ export interface DatabaseFactoryDeps {
   ): Promise<Driver>;
   createPool(name: string, config: DatabaseConfig, driver: Driver, observer: PoolObserver | undefined): Pool;
   observerFor?(name: string): PoolObserver;
+  /** Role logins per database name (policy/role-logins.ts), each with a pool of its own. */
+  loginsFor?(name: string): readonly LoginSpec[];
 }
 
 export class DatabaseRegistry {
@@ -41,7 +55,33 @@ export class DatabaseRegistry {
       const driver = await deps.createDriver(name, config, { credentials: deps.credentialsFor(name, config), logger });
       drivers.push(driver);
       const pool = deps.createPool(name, config, driver, deps.observerFor?.(name));
-      databases.set(name, { name, driver: driver.name, config, pool });
+      const byKey = new Map<string, Pool>();
+      const byLabel = new Map<string, Pool>();
+      for (const login of deps.loginsFor?.(name) ?? []) {
+        const loginLogger = logger.child({ login: login.label });
+        const loginDriver = await deps.createDriver(name, login.config, {
+          credentials: deps.credentialsFor(name, login.config),
+          logger: loginLogger,
+        });
+        drivers.push(loginDriver);
+        const loginPool = deps.createPool(
+          name,
+          login.config,
+          loginDriver,
+          deps.observerFor?.(`${name}@${login.label}`),
+        );
+        byKey.set(login.key, loginPool);
+        byLabel.set(login.label, loginPool);
+      }
+      databases.set(name, {
+        name,
+        driver: driver.name,
+        config,
+        pool,
+        loginPools: byLabel,
+        // An unknown key cannot come from the router; the database's own pool would be a silent escalation.
+        poolFor: (login) => (login === undefined ? pool : (byKey.get(login) ?? unknownLogin(name))),
+      });
     }
     // With one database it is the default; otherwise the one marked default (validated by the schema).
     const defaultName = names.find((n) => configs[n]?.default) ?? names[0];
@@ -63,7 +103,13 @@ export class DatabaseRegistry {
   }
 
   async close(timeoutMs: number): Promise<void> {
-    await Promise.allSettled(this.all().map((db) => db.pool.close(timeoutMs)));
+    await Promise.allSettled(
+      this.all().flatMap((db) => [db.pool, ...db.loginPools.values()].map((pool) => pool.close(timeoutMs))),
+    );
     await Promise.allSettled(this.drivers.map((driver) => driver.close()));
   }
+}
+
+function unknownLogin(database: string): never {
+  throw new DbError("internal", `database "${database}": no pool for the caller's login`);
 }

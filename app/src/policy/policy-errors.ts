@@ -11,6 +11,8 @@ export const REASON = {
   roleDenied: "ROLE_DENIED",
   notAllowlisted: "NOT_ALLOWLISTED",
   sessionLimit: "SESSION_LIMIT",
+  /** The text means different things under readings the dialect cannot choose between (Informix: DELIMIDENT, ...). */
+  ambiguousSql: "POLICY_AMBIGUOUS_SQL",
 } as const;
 
 export interface RefusalSubject {
@@ -53,4 +55,12 @@ export function noDatabaseGrant(database: string, subject?: RefusalSubject): Api
     `no role of this caller grants access to database "${database}" (roles.<role>.databases.${database} or "*")`,
     { reason: REASON.roleDenied, metadata },
   );
+}
+
+/** A statement the dialect refuses to classify because two documented readings of it disagree. */
+export function ambiguousStatement(database: string, rule: string, description: string): ApiError {
+  return new ApiError(status.PERMISSION_DENIED, `sql: ${description}`, {
+    reason: REASON.ambiguousSql,
+    metadata: { database, rule },
+  });
 }

@@ -12,11 +12,19 @@ import type { Identity } from "../core/identity.js";
 import type { ClassifiedStatement, ParsedStatement, SqlDialect } from "../core/parsed-statement.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
-import { dialectFor } from "../sql/dialects.js";
+import { InformixSqlRefused } from "../sql/informix/refusal.js";
+import { tokenDialect } from "../sql/token-dialect.js";
 import { SqlSyntaxError } from "../sql/tokenizer.js";
 import { AllowlistEnforcer, AllowlistRecorder } from "./allowlist.js";
 import { type DenialCounter, denialCounter, NO_DENIAL_COUNTER } from "./denial-metrics.js";
-import { noDatabaseGrant, permissionDenied, REASON, type RefusalSubject, sessionLimit } from "./policy-errors.js";
+import {
+  ambiguousStatement,
+  noDatabaseGrant,
+  permissionDenied,
+  REASON,
+  type RefusalSubject,
+  sessionLimit,
+} from "./policy-errors.js";
 import { type DatabaseGrant, grantClassOf, RoleGrants } from "./role-grants.js";
 import type { StatementCheck, StatementDecision, StatementGuard } from "./statement-guard.js";
 import { policyRefusal } from "./statement-policy.js";
@@ -39,6 +47,9 @@ export function requiredGrants(statement: ClassifiedStatement): { grantClass: Gr
   }
   return [...needed].map(([grantClass, cause]) => ({ grantClass, cause }));
 }
+
+/** For checks without a database dialect (tools, tests): the project's generic tokenizer, as before dialects. */
+const GENERIC_DIALECT = tokenDialect("informix");
 
 export interface PolicyGuardOptions {
   config: Pick<ProxyConfig, "auth" | "roles" | "policy">;
@@ -118,8 +129,11 @@ export function createStatementGuard(options: PolicyGuardOptions): PolicyGuard {
   const parse = (check: StatementCheck): ParsedStatement => {
     if (check.statement) return check.statement;
     try {
-      return (options.dialectFor?.(check.database) ?? dialectFor("informix")).parse(check.sql);
+      return (options.dialectFor?.(check.database) ?? GENERIC_DIALECT).parse(check.sql);
     } catch (error) {
+      if (error instanceof InformixSqlRefused && error.verdict === "ambiguous") {
+        deny(ambiguousStatement(check.database, error.rule, error.message), check.database, check.identity);
+      }
       if (error instanceof SqlSyntaxError) throw invalidArgument("sql", error.message);
       throw error;
     }

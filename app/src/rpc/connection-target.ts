@@ -39,7 +39,9 @@ export async function withTarget<T>(
   }
   const database = findDatabase(deps, request.database);
   ctx.database = database.name;
-  const lease = await database.pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal);
+  // The caller's role may name its own, less privileged, database login (least privilege in the database).
+  const pool = database.poolFor(deps.logins?.loginFor(ctx.identity.roles, database.name));
+  const lease = await pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal);
   try {
     return await work({ connection: lease.connection, database, session: undefined });
   } finally {

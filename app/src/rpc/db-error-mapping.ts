@@ -32,9 +32,14 @@ export function apiErrorFromDbError(error: DbError, database: string): ApiError 
   if (error.sqlstate) metadata.sqlstate = error.sqlstate;
   if (error.nativeCode !== undefined) metadata.native_code = String(error.nativeCode);
   if (error.kind === "internal") return internalError(error, metadata);
-  // Credentials problems are the operator's, not the client's: say so without details.
+  // Credentials and reachability are the operator's problems, not the client's: say so without details. Driver
+  // messages for them carry hosts, ports and paths (connect ECONNREFUSED 10.0.0.5:5432); the log has them.
   const message =
-    error.kind === "authentication_failed" ? `database "${database}" rejected the proxy's credentials` : error.message;
+    error.kind === "authentication_failed"
+      ? `database "${database}" rejected the proxy's credentials`
+      : error.kind === "unavailable"
+        ? `database "${database}" is unavailable; retry later`
+        : error.message;
   const options =
     mapping.retryDelayMs === undefined
       ? { reason: mapping.reason, metadata, cause: error }

@@ -5,6 +5,7 @@ import type { LimitsConfig } from "../config/schema.js";
 import type { DatabaseRegistry } from "../db/database-registry.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import type { LoginRouter } from "../policy/role-logins.js";
 import type { StatementGuard } from "../policy/statement-guard.js";
 import type { SessionRegistry } from "../sessions/registry.js";
 
@@ -17,5 +18,7 @@ export interface ServiceDeps {
   metrics: Metrics;
   logger: Logger;
   guard: StatementGuard;
+  /** Role logins (least privilege); absent = every call on the database's own credentials. */
+  logins?: LoginRouter;
   audit: AuditSink;
 }

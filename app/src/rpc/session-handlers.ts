@@ -32,8 +32,13 @@ export async function openSession(
 ): Promise<OpenSessionResponse> {
   const database = findDatabase(deps, request.database);
   ctx.database = database.name;
-  deps.guard.checkSession(ctx.identity, database.name, deps.sessions.countFor(ctx.identity.id, database.name));
-  const session = await deps.sessions.open(ctx.identity.id, database);
+  // The role limit is checked inside open(), in the same synchronous step that reserves the session.
+  const session = await deps.sessions.open(
+    ctx.identity.id,
+    database,
+    (openOnDatabase) => deps.guard.checkSession(ctx.identity, database.name, openOnDatabase),
+    deps.logins?.loginFor(ctx.identity.roles, database.name),
+  );
   ctx.logFields.sessionId = session.id;
   try {
     const serverVersion = await session.lease.connection.serverVersion();

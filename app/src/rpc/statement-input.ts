@@ -8,8 +8,10 @@ import type { ParsedStatement } from "../core/parsed-statement.js";
 import type { DriverName, PreparedStatement, StatementRef } from "../db/driver.js";
 import type { SqlValue } from "../db/values.js";
 import type { Value } from "../gen/informix/proxy/v1/values.js";
+import { ambiguousStatement } from "../policy/policy-errors.js";
 import type { Session } from "../sessions/session.js";
 import { dialectFor } from "../sql/dialects.js";
+import { InformixSqlRefused } from "../sql/informix/refusal.js";
 import { SqlSyntaxError } from "../sql/tokenizer.js";
 import { paramsFromProto } from "./value-codec.js";
 
@@ -74,14 +76,20 @@ export function statementInput(
  * INVALID_STATEMENT as if the database had said it (PostgreSQL's parser is the database's: sqlstate 42601).
  */
 export function parseStatement(
-  database: { name: string; driver: DriverName },
+  database: { name: string; driver: DriverName; config?: object },
   sql: string,
   field: string,
 ): ParsedStatement {
   try {
-    return dialectFor(database.driver).parse(sql);
+    // Informix reads "..." by the server's DELIMIDENT setting (databases.<name>.delimident).
+    const delimident = (database.config as { delimident?: unknown } | undefined)?.delimident === true;
+    return dialectFor(database.driver, { delimident }).parse(sql);
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
+    // Valid under one of the readings IBM documents and not under another: the proxy refuses to pick one.
+    if (error instanceof InformixSqlRefused && error.verdict === "ambiguous") {
+      throw ambiguousStatement(database.name, error.rule, error.message);
+    }
     const metadata: Record<string, string> = { database: database.name };
     if (database.driver === "postgres") metadata.sqlstate = "42601";
     throw new ApiError(status.INVALID_ARGUMENT, `${field}: ${error.message}`, {

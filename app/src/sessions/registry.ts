@@ -18,6 +18,8 @@ export interface SessionRegistryOptions {
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
   private readonly perOwner = new Map<string, number>();
+  /** Sessions being opened (pool acquire in flight), per owner and database. */
+  private readonly reserved = new Map<string, number>();
   private readonly reaper: NodeJS.Timeout;
   private readonly now: () => number;
   private opening = 0;
@@ -34,8 +36,19 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
-  async open(owner: string, database: Database): Promise<Session> {
+  /**
+   * Opens a session for owner on database. `admit` (the role's session limit) is called with the owner's sessions
+   * on the database, open or still opening, and may throw to refuse; the check and the reservation it guards happen
+   * in one synchronous step, so concurrent OpenSession calls cannot all pass a limit of one.
+   */
+  async open(
+    owner: string,
+    database: Database,
+    admit?: (openOnDatabase: number) => void,
+    login?: string,
+  ): Promise<Session> {
     if (this.closing) throw new ApiError(status.UNAVAILABLE, "server is shutting down", { reason: "SHUTTING_DOWN" });
+    admit?.(this.countFor(owner, database.name));
     const { maxTotal, maxPerCaller } = this.options.config;
     if (this.sessions.size + this.opening >= maxTotal) {
       throw new ApiError(status.RESOURCE_EXHAUSTED, `session limit reached (${maxTotal} open sessions)`, {
@@ -54,8 +67,10 @@ export class SessionRegistry {
     const id = randomBytes(16).toString("hex");
     this.opening++;
     this.perOwner.set(owner, ownerCount + 1);
+    const reservation = reservationKey(owner, database.name);
+    this.reserved.set(reservation, (this.reserved.get(reservation) ?? 0) + 1);
     try {
-      const lease = await database.pool.acquire({ rpc: "OpenSession", sessionId: id, caller: owner });
+      const lease = await database.poolFor(login).acquire({ rpc: "OpenSession", sessionId: id, caller: owner });
       const session = new Session(id, owner, database, lease, this.now);
       this.sessions.set(id, session);
       return session;
@@ -64,12 +79,15 @@ export class SessionRegistry {
       throw error;
     } finally {
       this.opening--;
+      const left = (this.reserved.get(reservation) ?? 1) - 1;
+      if (left <= 0) this.reserved.delete(reservation);
+      else this.reserved.set(reservation, left);
     }
   }
 
-  /** Open sessions of one owner on one database (role limits). */
+  /** Sessions of one owner on one database, open or being opened (role limits). */
   countFor(owner: string, database: string): number {
-    let count = 0;
+    let count = this.reserved.get(reservationKey(owner, database)) ?? 0;
     for (const session of this.sessions.values()) {
       if (session.owner === owner && session.database.name === database) count++;
     }
@@ -143,4 +161,8 @@ export class SessionRegistry {
     if (count <= 0) this.perOwner.delete(owner);
     else this.perOwner.set(owner, count);
   }
+}
+
+function reservationKey(owner: string, database: string): string {
+  return JSON.stringify([owner, database]);
 }

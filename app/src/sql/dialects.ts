@@ -1,6 +1,7 @@
 // The dialect of each database driver, and a cache in front of each: parsing is a pure function of the text,
 // and applications send the same parameterised texts over and over, so a repeated text costs a map lookup.
 import type { ParsedStatement, SqlDialect, SqlDialectName } from "../core/parsed-statement.js";
+import { informixDialect } from "./informix/parse.js";
 import { postgresDialect } from "./postgres/dialect.js";
 import { tokenDialect } from "./token-dialect.js";
 
@@ -32,10 +33,17 @@ export function cachedDialect(dialect: SqlDialect, entries = CACHE_ENTRIES): Sql
 const DIALECTS: Record<SqlDialectName, SqlDialect> = {
   postgres: cachedDialect(postgresDialect),
   sqlite: cachedDialect(tokenDialect("sqlite")),
-  informix: cachedDialect(tokenDialect("informix")),
+  // The Informix lexer after IBM's grammar (sql/informix/); DELIMIDENT changes how it fingerprints "...".
+  informix: cachedDialect(informixDialect({ delimident: false })),
 };
+const INFORMIX_DELIMIDENT: SqlDialect = cachedDialect(informixDialect({ delimident: true }));
+
+export interface DialectOptions {
+  /** Informix: the server's DELIMIDENT setting (databases.<name>.delimident). */
+  delimident?: boolean;
+}
 
 /** The dialect of a driver ("postgres", "sqlite", "informix"). PostgreSQL needs loadPostgresParser() first. */
-export function dialectFor(name: SqlDialectName): SqlDialect {
-  return DIALECTS[name];
+export function dialectFor(name: SqlDialectName, options: DialectOptions = {}): SqlDialect {
+  return name === "informix" && options.delimident ? INFORMIX_DELIMIDENT : DIALECTS[name];
 }

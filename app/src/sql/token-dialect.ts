@@ -1,7 +1,7 @@
-// SQLite and Informix statements through the project's own tokenizer (tokenizer.ts, classifier.ts): one
-// tokenization serves the split into statements, their classes, the placeholder count and the fingerprint.
-// The Informix lexer that follows IBM's grammar replaces this for Informix behind the same SqlDialect
-// interface; for SQLite the database itself is the second wall (db/drivers/sqlite/authorizer.ts).
+// SQLite statements through the project's own tokenizer (tokenizer.ts, classifier.ts): one tokenization serves
+// the split into statements, their classes, the placeholder count and the fingerprint. Informix has its own lexer
+// after IBM's grammar (informix/, wired in dialects.ts); for SQLite the database itself is the second wall
+// (db/drivers/sqlite/authorizer.ts).
 import type { ClassifiedStatement, ParsedStatement, SqlDialect, SqlDialectName } from "../core/parsed-statement.js";
 import { classifyStatementTokens, summarize } from "./classifier.js";
 import { runsDynamicSql } from "./dynamic-sql.js";

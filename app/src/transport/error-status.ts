@@ -14,6 +14,12 @@ export function failCall(ctx: GrpcCallContext | undefined, error: unknown, logge
   // An ApiError was thrown on purpose; anything mapped to INTERNAL here is a failure nobody expected.
   if (apiError.code === StatusCode.INTERNAL && !(error instanceof ApiError)) {
     logger.error({ method: ctx?.method, err: apiError.cause ?? error }, "internal error");
+  } else if (apiError.code === StatusCode.UNAVAILABLE && apiError.cause instanceof Error) {
+    // The client got a generic text; the operator needs the driver's (hosts, ports, errno).
+    logger.warn(
+      { method: ctx?.method, database: ctx?.database, detail: apiError.cause.message },
+      "database unavailable",
+    );
   }
   ctx?.end({ code: apiError.code, reason: apiError.reason });
   return toServiceError(apiError);

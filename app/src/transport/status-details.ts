@@ -7,9 +7,10 @@ import { Status } from "../gen/google/rpc/status.js";
 import { toRpcStatus } from "../rpc/rpc-status.js";
 
 export function toServiceError(error: ApiError): ServiceError {
+  const status = toRpcStatus(error);
   const metadata = new Metadata();
-  metadata.set("grpc-status-details-bin", Buffer.from(Status.encode(toRpcStatus(error)).finish()));
-  return Object.assign(new Error(error.message), { code: error.code, details: error.message, metadata });
+  metadata.set("grpc-status-details-bin", Buffer.from(Status.encode(status).finish()));
+  return Object.assign(new Error(status.message), { code: error.code, details: status.message, metadata });
 }
 
 /** Decodes grpc-status-details-bin (clients and tests). */

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createApiKeyAuthenticator, sha256Hex } from "../../src/auth/api-key-authenticator.js";
 import type { Authenticator, AuthOutcome, PresentedCredentials } from "../../src/auth/authenticator.js";
 import { readBearer } from "../../src/auth/bearer-token.js";
-import { claimAt, createJwtAuthenticator, rolesFrom } from "../../src/auth/jwt-authenticator.js";
+import { claimAt, createJwtAuthenticator, lifetimeRefusal, rolesFrom } from "../../src/auth/jwt-authenticator.js";
 import { generateApiKey } from "../../src/cli/hash-key-command.js";
 import { ApiError } from "../../src/core/api-error.js";
 import { decide, missingCredentialsMessage } from "../../src/transport/interceptors/authentication.js";
@@ -55,9 +55,21 @@ describe("decide", () => {
       reasons: ["mtls: unknown certificate"],
     });
   });
-  it("the first authenticated method in configuration order names the caller", () => {
-    const authenticators = [fixedOutcome("jwt", ok("jwt:a")), fixedOutcome("mtls", ok("mtls:b"))];
-    expect(decide(contextWith(), authenticators, [ok("jwt:a"), ok("mtls:b")])).toMatchObject({
+  it("credentials that two methods accept refuse the call, whatever the order", () => {
+    for (const order of [
+      ["jwt", "mtls"],
+      ["mtls", "jwt"],
+    ] as const) {
+      const authenticators = order.map((m) => fixedOutcome(m, ok(`${m}:x`)));
+      expect(decide(contextWith(), authenticators, [ok("a"), ok("b")])).toEqual({
+        refused: "invalid",
+        reasons: [`credentials of more than one method (${order.join(", ")})`],
+      });
+    }
+  });
+  it("the one authenticated method names the caller", () => {
+    const authenticators = [fixedOutcome("jwt", ok("jwt:a")), fixedOutcome("mtls", { kind: "absent" })];
+    expect(decide(contextWith(), authenticators, [ok("jwt:a"), { kind: "absent" }])).toMatchObject({
       identity: { id: "jwt:a" },
     });
   });
@@ -127,6 +139,7 @@ describe("JWT authenticator", () => {
     jwksCacheMs: 600_000,
     jwksCooldownMs: 0,
     jwksTimeoutMs: 500,
+    maxLifetimeSec: 3600,
   });
 
   it("an unreachable JWKS is UNAVAILABLE (retriable), not the caller's fault", async () => {
@@ -183,5 +196,22 @@ describe("JWT authenticator", () => {
     } finally {
       await jwks.close();
     }
+  });
+});
+
+describe("JWT lifetime (auth.jwt.maxLifetimeSec)", () => {
+  const now = 1_800_000_000;
+  it.each([
+    [{ iat: now, exp: now + 3600 }, undefined],
+    [{ iat: now - 7000, exp: now + 60 }, /7060 s \(exp - iat\)/],
+    [{ exp: now + 3600 }, undefined],
+    [{ exp: now + 3601 }, /3601 s \(exp - now \(no iat\)\)/],
+    // A future iat would make exp - iat look short while the token stays valid for days.
+    [{ iat: now + 10 * 86_400, exp: now + 10 * 86_400 + 60 }, /iat in the future/],
+    [{ iat: now }, /no exp/],
+  ])("%j -> %s", (claims, expected) => {
+    const reason = lifetimeRefusal(claims, 3600, now);
+    if (expected === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toMatch(expected);
   });
 });

@@ -2,8 +2,10 @@
 // Handshake rules (required, missing, foreign CA, optional mode) and the caller's identity taken from the
 // certificate by the authentication interceptor (SAN URI / SPIFFE id and subject CN; unlisted -> UNAUTHENTICATED).
 import { rmSync } from "node:fs";
-import { credentials, status } from "@grpc/grpc-js";
+import { credentials, Metadata, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/auth/api-key-authenticator.js";
+import { generateApiKey } from "../../src/cli/hash-key-command.js";
 import { SqlServiceClient } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createLogger } from "../../src/observability/logger.js";
 import {
@@ -211,5 +213,71 @@ describe.each([
     expect(error.details).not.toContain(unlisted);
     const refused = logs.find((l) => l.msg === "authentication refused");
     expect(String(refused?.reason)).toContain("is not a configured identity");
+  });
+});
+
+describe("mTLS identity and a bearer token on the same call", () => {
+  let p: Pki;
+  let t: TestProxy;
+  const apiKey = generateApiKey();
+
+  beforeAll(async () => {
+    p = await pki();
+    t = await startTestProxy("sqlite", {
+      configPatch: {
+        server: { tls: p.tlsConfig({ requireClientCert: false }) },
+        auth: {
+          apiKeys: [{ name: "writer-key", sha256: sha256Hex(apiKey), roles: ["writer"] }],
+          mtls: { identities: { [REPORTING]: ["reader"] } },
+        },
+        roles: {
+          reader: { databases: { "*": { allow: ["read"] } } },
+          writer: { databases: { "*": { allow: ["read", "write"] } } },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (p) rmSync(p.dir, { recursive: true, force: true });
+  });
+
+  /** A client presenting the certificate (if any) and the bearer token (if any). */
+  function client(cert: IssuedCertificate | undefined, bearer: string | undefined): SqlServiceClient {
+    const ssl = credentials.createSsl(
+      Buffer.from(p.serverCa.certPem),
+      cert ? Buffer.from(cert.keyPem) : null,
+      cert ? Buffer.from(cert.certPem) : null,
+    );
+    const creds = bearer
+      ? credentials.combineChannelCredentials(
+          ssl,
+          credentials.createFromMetadataGenerator((_params, callback) => {
+            const metadata = new Metadata();
+            metadata.add("authorization", `Bearer ${bearer}`);
+            callback(null, metadata);
+          }),
+        )
+      : ssl;
+    return new SqlServiceClient(t.address, creds, { "grpc.use_local_subchannel_pool": 1 });
+  }
+
+  it("each credential alone authenticates; both together are UNAUTHENTICATED (whose roles would apply?)", async () => {
+    const cert = await issueClientCert(p.clientCa, { cn: "workload", sanUri: REPORTING });
+    for (const [c, expected] of [
+      [client(cert, undefined), status.OK],
+      [client(undefined, apiKey), status.OK],
+      [client(cert, apiKey), status.UNAUTHENTICATED],
+    ] as const) {
+      try {
+        const outcome = await call(c, "execute", execRequest({ sql: "SELECT 1" })).then(
+          () => status.OK,
+          (error: { code: number }) => error.code,
+        );
+        expect(outcome).toBe(expected);
+      } finally {
+        c.close();
+      }
+    }
   });
 });

@@ -26,6 +26,7 @@ if (!url) {
     database: parsed.pathname.replace(/^\//, ""),
     server: parsed.searchParams.get("server") ?? undefined,
     protocol: "TCPIP",
+    delimident: false,
     user,
     options: {},
     default: false,

@@ -1,7 +1,7 @@
 // The layering rules of .dependency-cruiser.cjs (npm run lint:layers): the real sources pass, and each wrong-way
 // import, placed in a scratch tree of empty modules, is reported by the rule that forbids it while the allowed
 // directions pass.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -32,6 +32,20 @@ describe("the app's sources", () => {
   it("follow the layering with no violation", async () => {
     const violations = await violationsIn(APP, false);
     expect(violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`)).toEqual([]);
+  });
+
+  it("are all on the map in src/README.md, and every file the map names exists", () => {
+    const readme = readFileSync(join(APP, "src", "README.md"), "utf8");
+    const map = readme.slice(readme.indexOf("```"), readme.indexOf("```", readme.indexOf("```") + 3));
+    const entries = readdirSync(join(APP, "src"), { withFileTypes: true })
+      .filter((e) => e.name !== "README.md")
+      .map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+    expect(entries.filter((entry) => !map.includes(entry))).toEqual([]);
+    const named = [...readme.matchAll(/`((?:[a-z-]+\/)+(?:[a-z-]+\.ts)?)`/g)]
+      .map((m) => m[1] as string)
+      .filter((path) => !path.startsWith("test/"));
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((path) => !existsSync(join(APP, "src", path)))).toEqual([]);
   });
 });
 

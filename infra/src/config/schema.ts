@@ -45,6 +45,11 @@ export const InformixConnection = z.strictObject({
   drdaPort: z.number().int().default(9089),
   sqliPort: z.number().int().default(9088),
   user: z.string().min(1).default("informix"),
+  /**
+   * The Informix user read-only roles connect as (least privilege in the database): grant it CONNECT and SELECT
+   * only (docs/security/least-privilege.md). Its password is generated into the reader secret.
+   */
+  readerUser: z.string().min(1).default("igp_reader"),
 });
 
 export const InformixHostConfig = z.discriminatedUnion("mode", [

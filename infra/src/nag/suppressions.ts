@@ -34,7 +34,7 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
   acknowledge(
     stacks.secrets,
     ["AwsSolutions-SMG4"],
-    "Informix, API-key and TLS secrets are rotated with the systems that own them (the database user, the " +
+    "Informix (writer and reader), API-key and TLS secrets are rotated with the systems that own them (the database users, the " +
       "key issuer, the certificate authority); Secrets Manager has no rotation function for them.",
   );
 

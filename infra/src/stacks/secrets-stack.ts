@@ -1,5 +1,5 @@
-// Secrets Manager secrets the proxy reads by ARN: Informix credentials (generated or imported), API-key
-// hashes and TLS material, all under one customer-managed key.
+// Secrets Manager secrets the proxy reads by ARN: Informix writer credentials (generated or imported), the
+// reader's (a SELECT-only user for read-only roles), API-key hashes and TLS material, under one customer-managed key.
 import { RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
@@ -32,7 +32,10 @@ export const API_KEY_HASHES_TEMPLATE = JSON.stringify({ [SECRET_KEYS.apiKeyHashe
 
 export class SecretsStack extends Stack {
   readonly key: kms.Key;
+  /** The writer: the user the proxy's writing roles (and anything without a login of its own) connect as. */
   readonly informixCredentials: secretsmanager.ISecret;
+  /** The reader: a user granted only SELECT, for roles that may only read (least privilege in the database). */
+  readonly informixReaderCredentials: secretsmanager.Secret;
   readonly apiKeyHashes: secretsmanager.Secret;
   readonly tlsMaterial: secretsmanager.Secret;
 
@@ -42,6 +45,11 @@ export class SecretsStack extends Stack {
       secretArn: this.informixCredentials.secretArn,
       keyArn: this.informixCredentials.encryptionKey?.keyArn ?? this.existingSecretKeyArn,
     };
+  }
+
+  /** What consuming stacks need to read the reader's Informix credentials. */
+  get informixReaderCredentialsReference(): SecretReference {
+    return { secretArn: this.informixReaderCredentials.secretArn, keyArn: this.key.keyArn };
   }
 
   /** What consuming stacks need to read the API-key entries. */
@@ -88,6 +96,19 @@ export class SecretsStack extends Stack {
             passwordLength: 32,
           },
         });
+
+    this.informixReaderCredentials = new secretsmanager.Secret(this, "InformixReaderCredentials", {
+      secretName: `${prefix}/informix-reader`,
+      description: "Informix user with SELECT only, and its password: the login of the proxy's read-only roles",
+      encryptionKey: this.key,
+      removalPolicy,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ [SECRET_KEYS.informixUser]: config.informix.connection.readerUser }),
+        generateStringKey: SECRET_KEYS.informixPassword,
+        excludeCharacters: ";={}[]'\"\\ `/@",
+        passwordLength: 32,
+      },
+    });
 
     this.apiKeyHashes = new secretsmanager.Secret(this, "ApiKeyHashes", {
       secretName: `${prefix}/api-key-hashes`,

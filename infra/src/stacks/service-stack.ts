@@ -44,6 +44,8 @@ export interface ServiceStackProps extends StackProps {
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
   readonly repository: ecr.IRepository;
   readonly informixCredentials: SecretReference;
+  /** The SELECT-only user of read-only roles. */
+  readonly informixReaderCredentials: SecretReference;
   readonly apiKeyHashes: SecretReference;
   readonly tlsMaterial: SecretReference;
   readonly informixHost: string;
@@ -113,6 +115,7 @@ export class ServiceStack extends Stack {
     });
 
     const informixCredentials = importSecret(this, "InformixCredentials", props.informixCredentials);
+    const informixReader = importSecret(this, "InformixReaderCredentials", props.informixReaderCredentials);
     const apiKeyHashes = importSecret(this, "ApiKeyHashes", props.apiKeyHashes);
     const tlsMaterial = config.proxy.tls ? importSecret(this, "TlsMaterial", props.tlsMaterial) : undefined;
     const mtls = config.proxy.security.mtls !== undefined;
@@ -122,6 +125,10 @@ export class ServiceStack extends Stack {
       informixHost: props.informixHost,
       informixUser: { env: SECRET_ENV.informixUser },
       informixPassword: { env: SECRET_ENV.informixPassword },
+      informixReader: {
+        user: { env: SECRET_ENV.informixReaderUser },
+        password: { env: SECRET_ENV.informixReaderPassword },
+      },
       apiKeyHashes: { env: SECRET_ENV.apiKeyHashes },
       tls: tlsMaterial
         ? {
@@ -161,6 +168,11 @@ export class ServiceStack extends Stack {
       secrets: {
         [SECRET_ENV.informixUser]: ecs.Secret.fromSecretsManager(informixCredentials, SECRET_KEYS.informixUser),
         [SECRET_ENV.informixPassword]: ecs.Secret.fromSecretsManager(informixCredentials, SECRET_KEYS.informixPassword),
+        [SECRET_ENV.informixReaderUser]: ecs.Secret.fromSecretsManager(informixReader, SECRET_KEYS.informixUser),
+        [SECRET_ENV.informixReaderPassword]: ecs.Secret.fromSecretsManager(
+          informixReader,
+          SECRET_KEYS.informixPassword,
+        ),
         [SECRET_ENV.apiKeyHashes]: ecs.Secret.fromSecretsManager(apiKeyHashes, SECRET_KEYS.apiKeyHashes),
         ...(tlsMaterial
           ? {

@@ -29,9 +29,9 @@ function unauthenticated(message: string): ApiError {
 }
 
 /**
- * Decides one call from every method's outcome: any rejection refuses; otherwise the first authenticated
- * method (in configuration order) names the caller; a credential that no method claims is invalid; nothing
- * at all is missing.
+ * Decides one call from every method's outcome: any rejection refuses; credentials accepted by two methods
+ * refuse; otherwise the one authenticated method names the caller; a credential that no method claims is
+ * invalid; nothing at all is missing.
  */
 export function decide(
   ctx: PresentedCredentials,
@@ -42,6 +42,12 @@ export function decide(
     o.kind === "rejected" ? [`${authenticators[i]?.method}: ${o.reason}`] : [],
   );
   if (reasons.length > 0) return { refused: "invalid", reasons };
+  const authenticated = outcomes.flatMap((o, i) => (o.kind === "authenticated" ? [authenticators[i]?.method] : []));
+  // Two valid credentials of different methods (a client certificate and a bearer token): which one names the
+  // caller, and whose roles apply, would be the proxy's guess. Refuse, whatever their order.
+  if (authenticated.length > 1) {
+    return { refused: "invalid", reasons: [`credentials of more than one method (${authenticated.join(", ")})`] };
+  }
   const first = outcomes.find((o) => o.kind === "authenticated");
   if (first) return { identity: first.identity };
   const bearer = readBearer(ctx.metadata);

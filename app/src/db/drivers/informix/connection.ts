@@ -3,7 +3,9 @@
 // (exact-decimal.ts). ibm_db has no cancel call (no SQLCancel binding), so an aborted statement cannot be
 // interrupted in the server: the call is abandoned, the connection is marked broken and the pool closes
 // it, which ends the session and with it the statement in the database.
+
 import type { Logger } from "pino";
+import { echo } from "../../../core/client-text.js";
 import { countPlaceholders } from "../../../sql/placeholders.js";
 import { SqlSyntaxError } from "../../../sql/tokenizer.js";
 import type {
@@ -19,6 +21,7 @@ import type {
   TableInfo,
 } from "../../driver.js";
 import { DbError } from "../../errors.js";
+import { nextConnectionId } from "../../pool-connection-ids.js";
 import type { ColumnInfo, Row, SqlValue } from "../../values.js";
 import { InformixCursor } from "./cursor.js";
 import { toDbError } from "./error-mapping.js";
@@ -42,7 +45,6 @@ export const ISOLATION_STATEMENTS: Record<Exclude<IsolationLevel, "default">, st
 export const DEFAULT_ISOLATION_STATEMENT = "SET ISOLATION TO COMMITTED READ";
 export const READ_ONLY_STATEMENT = "SET TRANSACTION READ ONLY";
 
-let nextConnectionId = 1;
 let nextPreparedId = 1;
 
 interface PreparedEntry {
@@ -57,7 +59,7 @@ interface ShapeMemo {
 }
 
 export class InformixConnection implements Connection {
-  readonly id = nextConnectionId++;
+  readonly id = nextConnectionId();
   readonly driver = "informix" as const;
   private isBroken = false;
   private transactionOpen = false;
@@ -259,7 +261,7 @@ export class InformixConnection implements Connection {
     const found = await this.queryRows(queries.table.sql, queries.table.params);
     const head = found[0];
     if (!head) {
-      throw new DbError("undefined_object", `table ${schema ? `${schema}.` : ""}${table} does not exist`);
+      throw new DbError("undefined_object", `table ${echo(schema ? `${schema}.${table}` : table)} does not exist`);
     }
     const tabid = head[0] as SqlValue;
     const columns = await this.queryRows(queries.columns, [tabid]);

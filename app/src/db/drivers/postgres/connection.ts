@@ -30,6 +30,7 @@ import { sendCancelRequest } from "./cancel.js";
 import { columnsFrom, PgCursor, rowFrom, rowsAffectedOf } from "./cursor.js";
 import { mapPgError } from "./errors.js";
 import { describeTable, listTables } from "./metadata.js";
+import { backendKeyOf, forgetParsed, isParsed } from "./pg-internals.js";
 import { RAW_TEXT_TYPES, toPgParam } from "./types.js";
 
 const ISOLATION_SQL: Record<IsolationLevel, string> = {
@@ -39,13 +40,6 @@ const ISOLATION_SQL: Record<IsolationLevel, string> = {
   repeatable_read: " ISOLATION LEVEL REPEATABLE READ",
   serializable: " ISOLATION LEVEL SERIALIZABLE",
 };
-
-interface ClientInternals {
-  processID: number | null;
-  secretKey: number | null;
-  getTransactionStatus(): string | null;
-  connection: { parsedStatements: Record<string, string> };
-}
 
 function timeoutError(cause?: unknown): DbError {
   return new DbError("timeout", "statement cancelled (timeout or client cancel)", { sqlstate: "57014", cause });
@@ -78,7 +72,7 @@ export class PostgresConnection implements Connection {
   }
 
   get inTransaction(): boolean {
-    const status = (this.client as unknown as ClientInternals).getTransactionStatus();
+    const status = this.client.getTransactionStatus();
     return status === "T" || status === "E";
   }
 
@@ -161,10 +155,10 @@ export class PostgresConnection implements Connection {
   }
 
   async closePrepared(statement: PreparedStatement): Promise<void> {
-    const parsed = (this.client as unknown as ClientInternals).connection.parsedStatements;
-    if (!(statement.id in parsed)) return;
+    // pg parses a named statement at its first execution: one never executed has nothing to deallocate.
+    if (!isParsed(this.client, statement.id)) return;
     await this.query(`DEALLOCATE ${statement.id}`);
-    delete parsed[statement.id];
+    forgetParsed(this.client, statement.id);
   }
 
   async begin(isolation: IsolationLevel, readOnly: boolean): Promise<void> {
@@ -272,10 +266,10 @@ export class PostgresConnection implements Connection {
   };
 
   private async cancelInDatabase(): Promise<void> {
-    const { processID, secretKey } = this.client as unknown as ClientInternals;
-    if (processID === null || secretKey === null) return;
+    const key = backendKeyOf(this.client);
+    if (!key) return;
     try {
-      await sendCancelRequest(this.cancelTarget.host, this.cancelTarget.port, processID, secretKey);
+      await sendCancelRequest(this.cancelTarget.host, this.cancelTarget.port, key.processId, key.secretKey);
     } catch (error) {
       this.logger?.warn({ connectionId: this.id, err: (error as Error).message }, "postgres cancel request failed");
     }

@@ -6,12 +6,8 @@ import type { Cursor as DriverCursor } from "../../driver.js";
 import { DbError } from "../../errors.js";
 import type { ColumnInfo, Row } from "../../values.js";
 import { mapPgError } from "./errors.js";
+import { corked } from "./pg-internals.js";
 import { columnInfoOf, fromPgText } from "./types.js";
-
-interface PgCursorInternals {
-  _result: { fields: pg.FieldDef[]; rowCount: number | null; command: string | null };
-  state: string;
-}
 
 export function rowFrom(raw: unknown[], fields: pg.FieldDef[]): Row {
   return raw.map((value, index) => fromPgText(value as string | null, fields[index]?.dataTypeID ?? 0));
@@ -29,37 +25,34 @@ export function columnsFrom(fields: pg.FieldDef[], typeNames?: ReadonlyMap<numbe
 /** Runs a read against the connection's cancellation: an abort cancels in the database and rejects as timeout. */
 export type Cancellable = <T>(work: Promise<T>, signal: AbortSignal | undefined) => Promise<T>;
 
-/**
- * Runs fn with the client's socket corked until the next tick, so the several protocol messages it writes
- * (Parse, Bind, Describe, Execute, Flush; or Close, Sync) leave as one packet. pg's own Query does the same;
- * pg-cursor does not, and a write per message cost more CPU than the query itself.
- */
-function corked<T>(client: pg.Client, fn: () => T): T {
-  const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection
-    ?.stream;
-  stream?.cork?.();
-  try {
-    return fn();
-  } finally {
-    process.nextTick(() => stream?.uncork?.());
-  }
+/** pg-cursor's read, with the query result its callback passes (fields now; command and row count once done). */
+function readWithResult(
+  cursor: Cursor<unknown[]>,
+  rows: number,
+): Promise<{ rows: unknown[][]; result: pg.QueryResult }> {
+  return new Promise((resolve, reject) => {
+    cursor.read(rows, (error, read, result) => (error ? reject(error) : resolve({ rows: read, result })));
+  });
 }
 
 export class PgCursor implements DriverCursor {
   private closed = false;
   private exhausted = false;
   private buffered: unknown[][];
+  private readonly result: pg.QueryResult;
+  private readonly fields: pg.FieldDef[];
 
   private constructor(
     private readonly client: pg.Client,
     private readonly cursor: Cursor<unknown[]>,
     readonly columns: ColumnInfo[],
-    firstRows: unknown[][],
-    private readonly fields: pg.FieldDef[],
+    first: { rows: unknown[][]; result: pg.QueryResult },
     private readonly signal: AbortSignal | undefined,
     private readonly cancellable: Cancellable,
   ) {
-    this.buffered = firstRows;
+    this.buffered = first.rows;
+    this.result = first.result;
+    this.fields = first.result.fields;
   }
 
   /** Submits the statement and reads the first firstRead rows, which also brings the column description. */
@@ -74,22 +67,22 @@ export class PgCursor implements DriverCursor {
     firstRead = 1,
   ): Promise<PgCursor> {
     const cursor = corked(client, () => client.query(new Cursor<unknown[]>(text, values, { rowMode: "array", types })));
-    let first: unknown[][];
+    let first: { rows: unknown[][]; result: pg.QueryResult };
     try {
-      first = await cancellable(cursor.read(firstRead), signal);
+      first = await cancellable(readWithResult(cursor, firstRead), signal);
     } catch (error) {
       await cursor.close().catch(() => {});
       throw mapPgError(error);
     }
-    const fields = (cursor as unknown as PgCursorInternals)._result.fields;
-    const opened = new PgCursor(client, cursor, columnsFrom(fields, typeNames), first, fields, signal, cancellable);
-    if (first.length < firstRead) opened.exhausted = true;
+    // pg-cursor passes the same result object to every read and fills in command and row count at the end.
+    const { fields } = first.result;
+    const opened = new PgCursor(client, cursor, columnsFrom(fields, typeNames), first, signal, cancellable);
+    if (first.rows.length < firstRead) opened.exhausted = true;
     return opened;
   }
 
   get rowsAffected(): number {
-    const result = (this.cursor as unknown as PgCursorInternals)._result;
-    return rowsAffectedOf(result.command, result.rowCount);
+    return rowsAffectedOf(this.result.command, this.result.rowCount);
   }
 
   async next(maxRows: number): Promise<Row[]> {

@@ -1,5 +1,7 @@
 // listTables / describeTable from information_schema and pg_catalog.
+
 import type pg from "pg";
+import { echo } from "../../../core/client-text.js";
 import type { IndexInfo, TableDescription, TableFilter, TableInfo } from "../../driver.js";
 import { DbError } from "../../errors.js";
 import { columnInfoOf } from "./types.js";
@@ -42,7 +44,7 @@ export async function describeTable(
   );
   const relation = found.rows[0] as { oid: string; nspname: string; relkind: string } | undefined;
   if (!relation)
-    throw new DbError("undefined_object", `relation "${schema ? `${schema}.` : ""}${table}" does not exist`, {
+    throw new DbError("undefined_object", `relation ${echo(schema ? `${schema}.${table}` : table)} does not exist`, {
       sqlstate: "42P01",
     });
 

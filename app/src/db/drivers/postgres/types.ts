@@ -34,7 +34,7 @@ export const OID = {
 
 /** Every value arrives as the server's text form; mapping happens in fromPgText. */
 export const RAW_TEXT_TYPES: CustomTypesConfig = {
-  getTypeParser: (() => (value: string) => value) as unknown as CustomTypesConfig["getTypeParser"],
+  getTypeParser: () => (value: string) => value,
 };
 
 const PORTABLE: Record<number, PortableType> = {

@@ -1,5 +1,7 @@
 // listTables / describeTable from sqlite_schema and the table_info / index_list / index_info pragmas.
+
 import type { DatabaseSync } from "node:sqlite";
+import { echo } from "../../../core/client-text.js";
 import type { IndexInfo, TableDescription, TableFilter, TableInfo } from "../../driver.js";
 import { DbError } from "../../errors.js";
 import { columnInfo } from "./values.js";
@@ -33,7 +35,7 @@ export function describeTable(db: DatabaseSync, schema: string | undefined, tabl
   const master = db
     .prepare(`SELECT type FROM ${s}.sqlite_schema WHERE name = ? AND type IN ('table','view')`)
     .get(table) as { type: string } | undefined;
-  if (!master) throw new DbError("undefined_object", `no such table: ${table}`);
+  if (!master) throw new DbError("undefined_object", `no such table: ${echo(table)}`);
   const columnRows = db.prepare(`PRAGMA ${s}.table_info(${quoteIdentifier(table)})`).all() as unknown as TableInfoRow[];
   const columns = columnRows.map((c) => columnInfo(c.name, c.type, c.notnull === 0 && c.pk === 0));
   const primaryKey = columnRows
