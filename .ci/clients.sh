@@ -76,6 +76,24 @@ if [ ! -s "$work/fixture.json" ]; then
 fi
 export IGP_FIXTURE="$work/fixture.json"
 
+# The issue's own scenario: without auth on loopback, a session opened by one grpcurl process serves the next.
+grpcurl="$(go env GOPATH)/bin/grpcurl"
+[ -x "$grpcurl" ] || go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3 >/dev/null 2>&1
+plain="$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["plain"])' "$work/fixture.json")"
+grpcurl_session_reuse() {
+  local sid
+  sid="$("$grpcurl" -plaintext -d '{}' "$plain" informix.proxy.v1.SqlService/OpenSession |
+    sed -n 's/.*"sessionId": *"\([0-9a-f]*\)".*/\1/p')"
+  [ -n "$sid" ] || return 1
+  # A second process: a new TCP connection, the same local identity.
+  "$grpcurl" -plaintext -d "{\"sessionId\":\"$sid\",\"sql\":\"SELECT 1 AS one\"}" "$plain" \
+    informix.proxy.v1.SqlService/Execute | grep -q int64Value || return 1
+  "$grpcurl" -plaintext -d "{\"sessionId\":\"$sid\"}" "$plain" informix.proxy.v1.SqlService/CloseSession >/dev/null
+}
+check "grpcurl: a session opened by one call is used by the next (one local identity)" grpcurl_session_reuse
+grpcurl_lists_compat() { "$grpcurl" -plaintext "$plain" list | grep -qx informix.InformixService; }
+check "grpcurl: reflection lists informix.InformixService when compat is enabled" grpcurl_lists_compat
+
 echo "== Node SDK (vitest)"
 (cd clients/node && TEST_REPORT_DIR="$work" npx vitest run)
 add_counts "$(node_modules/.bin/node -e '

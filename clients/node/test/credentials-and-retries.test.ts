@@ -79,14 +79,16 @@ async function flakyServer(failures: number, code: status, retryMs?: number) {
   const details = [
     Any.fromPartial({
       typeUrl: "type.googleapis.com/google.rpc.ErrorInfo",
-      value: ErrorInfo.encode({ reason: "TEST_FAILURE", domain: "test", metadata: { attempt: "x" } }).finish(),
+      value: Buffer.from(
+        ErrorInfo.encode({ reason: "TEST_FAILURE", domain: "test", metadata: { attempt: "x" } }).finish(),
+      ),
     }),
   ];
   if (retryMs !== undefined) {
     details.push(
       Any.fromPartial({
         typeUrl: "type.googleapis.com/google.rpc.RetryInfo",
-        value: RetryInfo.encode({ retryDelay: { seconds: 0n, nanos: retryMs * 1e6 } }).finish(),
+        value: Buffer.from(RetryInfo.encode({ retryDelay: { seconds: 0n, nanos: retryMs * 1e6 } }).finish()),
       }),
     );
   }
