@@ -169,9 +169,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         maxSendMessageBytes: config.server.maxSendMessageBytes,
         ...(options.identity ? { identity: options.identity } : {}),
         loopbackOnly: isLoopbackHost(config.server.host),
-        ...(config.compat.enabled
-          ? { compat: { connections: new CompatConnections(), passwordAsBearer: config.compat.passwordAsBearer } }
-          : {}),
+        ...(config.compat.enabled ? { compat: { ...config.compat, connections: new CompatConnections() } } : {}),
         ...(auth
           ? {
               authentication: createAuthentication(

@@ -13,5 +13,15 @@ export const CompatConfig = z.strictObject({
     .describe(
       "With auth: a Connect without call credentials may carry an API key or JWT of this proxy in its password field",
     ),
+  databases: z
+    .record(z.string().min(1), z.string().min(1))
+    .default({})
+    .describe("Database names legacy clients send in Connect, mapped to configured databases"),
+  unmatched: z
+    .enum(["default", "refuse"])
+    .default("default")
+    .describe(
+      "A Connect naming no configured database: use the default database (default), or refuse it (success = false)",
+    ),
 });
 export type CompatConfig = z.infer<typeof CompatConfig>;

@@ -271,6 +271,15 @@ export const ProxyConfig = z
         }
       }
     }
+    for (const [legacyName, target] of Object.entries(cfg.compat.databases)) {
+      if (!(target in cfg.databases)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["compat", "databases", legacyName],
+          message: `"${target}" is not a configured database`,
+        });
+      }
+    }
     for (const [role, roleConfig] of Object.entries(cfg.roles)) {
       for (const [db, grant] of Object.entries(roleConfig.databases)) {
         if (db !== "*" && !(db in cfg.databases)) {

@@ -45,7 +45,12 @@ export interface GrpcServerOptions {
   /** With authentication: serve reflection to unauthenticated callers too. */
   anonymousReflection?: boolean;
   /** Serve the legacy informix.InformixService (config compat.enabled). */
-  compat?: { connections: CompatConnections; passwordAsBearer: boolean };
+  compat?: {
+    connections: CompatConnections;
+    passwordAsBearer: boolean;
+    databases: Record<string, string>;
+    unmatched: "default" | "refuse";
+  };
   /** Listening on loopback only: without authentication every caller is the one local identity. */
   loopbackOnly?: boolean;
 }
@@ -118,7 +123,11 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     addCompatService(server, {
       contexts,
       logger: options.logger,
-      deps: { ...options.deps, connections: options.compat.connections },
+      deps: {
+        ...options.deps,
+        connections: options.compat.connections,
+        compat: { databases: options.compat.databases, unmatched: options.compat.unmatched },
+      },
       identify,
       passwordAsBearer: options.compat.passwordAsBearer,
     });

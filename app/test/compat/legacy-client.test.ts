@@ -78,7 +78,10 @@ describe.each(DRIVERS)("legacy informix.InformixService on %s", (driver) => {
   let client: LegacyClient;
   const logs = captureLogs("info");
   beforeAll(async () => {
-    t = await startTestProxy(driver, { configPatch: { compat: { enabled: true } }, logger: logs.logger });
+    t = await startTestProxy(driver, {
+      configPatch: { compat: { enabled: true, databases: { testdb: "main" } } },
+      logger: logs.logger,
+    });
     client = legacyClient(t.address);
   });
   afterAll(async () => {
@@ -120,20 +123,19 @@ describe.each(DRIVERS)("legacy informix.InformixService on %s", (driver) => {
     }
   });
 
-  it("Connect to a database that is not configured: success=false, an error text, nothing opened", async () => {
-    const before = t.proxy.sessions.size;
-    const response = await unaryCall<{ success: boolean; error: string; connection_id: string }>(client, "Connect", {
-      host: "10.1.2.3",
-      port: 9088,
-      database: "stores_demo",
-      username: "informix",
-      password: "in4mix",
-    });
-    expect(response.success).toBe(false);
-    expect(response.connection_id).toBe("");
-    expect(response.error).toMatch(/not configured in this proxy/);
-    expect(response.error).not.toContain("10.1.2.3");
-    expect(t.proxy.sessions.size).toBe(before);
+  it("Connect naming a database the proxy does not know gets the default one; nothing the client names is opened", async () => {
+    const alias = await connect({ host: "informix-db", port: 9088, database: "testdb", username: "informix" });
+    const unknown = await connect({ host: "10.1.2.3", port: 9088, database: "stores_demo", password: "in4mix" });
+    const matched = logs
+      .records()
+      .filter((r) => r.method === "informix.InformixService/Connect")
+      .map((r) => r.compatMatchedBy);
+    expect(matched).toEqual(expect.arrayContaining(["alias", "default"]));
+    expect(logs.lines.join("\n")).not.toContain("in4mix");
+    expect(logs.lines.join("\n")).not.toContain("10.1.2.3");
+    for (const id of [alias.connection_id, unknown.connection_id]) {
+      await unaryCall(client, "Disconnect", { connection_id: id });
+    }
   });
 
   it("ExecuteQuery streams fetch_size rows per message: columns first, has_more false and total_rows last", async () => {
@@ -345,6 +347,34 @@ describe.each(DRIVERS)("legacy informix.InformixService on %s", (driver) => {
     expect(line, "an rpc log line with the real code").toBeDefined();
     expect(line?.caller).toBe("local");
     await unaryCall(client, "Disconnect", { connection_id });
+  });
+});
+
+describe("compat.unmatched: refuse", () => {
+  let t: TestProxy;
+  beforeAll(async () => {
+    t = await startTestProxy("sqlite", { configPatch: { compat: { enabled: true, unmatched: "refuse" } } });
+  });
+  afterAll(async () => t?.close());
+
+  it("a Connect naming no configured database: success=false, an error text, nothing opened", async () => {
+    const client = legacyClient(t.address);
+    const before = t.proxy.sessions.size;
+    const response = await unaryCall<{ success: boolean; error: string; connection_id: string }>(client, "Connect", {
+      host: "10.1.2.3",
+      port: 9088,
+      database: "stores_demo",
+      username: "informix",
+      password: "in4mix",
+    });
+    expect(response.success).toBe(false);
+    expect(response.connection_id).toBe("");
+    expect(response.error).toMatch(/not configured in this proxy/);
+    expect(response.error).not.toContain("10.1.2.3");
+    expect(t.proxy.sessions.size).toBe(before);
+    const byName = await unaryCall<{ success: boolean }>(client, "Connect", { database: "main" });
+    expect(byName.success).toBe(true);
+    client.close();
   });
 });
 

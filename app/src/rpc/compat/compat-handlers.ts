@@ -2,6 +2,7 @@
 // pools, policy, audit and metrics as SqlService. Handlers throw ApiErrors like v1 handlers do; the transport
 // answers them the legacy way (success = false, error text) after the interceptors have recorded the status.
 import { status } from "@grpc/grpc-js";
+import type { CompatConfig } from "../../config/compat-schema.js";
 import { ApiError, invalidArgument } from "../../core/api-error.js";
 import type { CallContext } from "../../core/call-context.js";
 import type * as legacy from "../../gen/informix/informix.js";
@@ -22,6 +23,7 @@ import { columnToLegacy, paramToValue, rowToLegacy } from "./legacy-values.js";
 
 export interface CompatDeps extends ServiceDeps {
   connections: CompatConnections;
+  compat: Pick<CompatConfig, "databases" | "unmatched">;
 }
 
 /** The Java proxy's default fetch size. */
@@ -62,16 +64,17 @@ export async function connect(
   request: legacy.ConnectionRequest,
 ): Promise<legacy.ConnectionResponse> {
   deps.connections.prune((id) => isOpen(deps, id));
-  const database = pickDatabase(deps.databases, request);
-  if (!database) {
+  const picked = pickDatabase(deps.databases, request, deps.compat);
+  if (!picked) {
     // The client's own host and port are not repeated: the answer says what to send instead.
     throw new ApiError(
       status.NOT_FOUND,
-      `database "${request.database}" is not configured in this proxy: Connect picks a configured database by its name, or by its database name, host and port`,
+      `database "${request.database}" is not configured in this proxy: Connect picks a configured database by its name (or a compat.databases alias), or by its database name, host and port`,
       { reason: "DATABASE_NOT_FOUND" },
     );
   }
-  const opened = await sessionHandlers.openSession(deps, ctx, { database: database.name });
+  ctx.logFields.compatMatchedBy = picked.matchedBy;
+  const opened = await sessionHandlers.openSession(deps, ctx, { database: picked.database.name });
   deps.connections.remember(opened.sessionId, ctx.identity);
   return { connectionId: opened.sessionId, serverVersion: opened.serverVersion, success: true, error: "" };
 }
