@@ -13,6 +13,7 @@ import {
   TableKind,
 } from "../../gen/informix/proxy/v1/sql_service.js";
 import type { Column, Row } from "../../gen/informix/proxy/v1/values.js";
+import { toApiError } from "../db-error-mapping.js";
 import * as executeHandlers from "../execute-handlers.js";
 import * as metadataHandlers from "../metadata-handlers.js";
 import type { ServiceDeps } from "../service-deps.js";
@@ -84,6 +85,8 @@ export async function disconnect(
   ctx: CallContext,
   request: legacy.DisconnectRequest,
 ): Promise<legacy.DisconnectResponse> {
+  // As with the Java proxy, disconnecting an id that is gone (closed, expired, never opened) succeeds.
+  if (request.connectionId === "" || !deps.connections.ownerOf(request.connectionId)) return { success: true };
   const sessionId = bind(deps, ctx, request.connectionId);
   deps.connections.forget(sessionId);
   await sessionHandlers.closeSession(deps, ctx, { sessionId });
@@ -103,7 +106,11 @@ export async function ping(
 
 export type LegacyWrite = (message: legacy.QueryResponse) => Promise<void>;
 
-/** Streams a statement's rows as legacy QueryResponses: columns on the first, has_more false and total_rows on the last. */
+/**
+ * Streams a statement's rows as the Java proxy did: a message each time fetch_size rows have gathered
+ * (has_more = true), then a last message with the rest, possibly none (has_more = false); columns on the first
+ * message only; total_rows the running count on every message.
+ */
 async function streamRows(
   deps: CompatDeps,
   ctx: CallContext,
@@ -123,45 +130,43 @@ async function streamRows(
   };
   let columns: Column[] = [];
   let sentColumns = false;
-  let pending: Row[] | undefined;
+  let batch: Row[] = [];
   let total = 0;
-  const emit = async (rows: Row[], hasMore: boolean) => {
+  const emit = async (hasMore: boolean) => {
+    const rows = batch;
+    batch = [];
     await write({
       rows: rows.map((row) => rowToLegacy(row.values, columns)),
       columns: sentColumns ? [] : columns.map(columnToLegacy),
       hasMore,
-      totalRows: hasMore ? 0 : total,
+      totalRows: total,
       error: "",
     });
     sentColumns = true;
   };
+  const add = async (rows: Row[]) => {
+    for (const row of rows) {
+      batch.push(row);
+      total++;
+      if (batch.length >= size) await emit(true);
+    }
+  };
   if (maxRows > 0) {
-    // A row limit: one Execute capped at max_rows, then cut into fetch_size pieces.
+    // A row limit: one Execute capped at max_rows, handed out in fetch_size pieces.
     const result = await executeHandlers.execute(deps, ctx, { ...request, maxRows, timeoutMs: 0 });
     columns = result.columns;
-    total = result.rows.length;
-    for (let start = 0; start < result.rows.length || start === 0; start += size) {
-      const slice = result.rows.slice(start, start + size);
-      await emit(slice, start + size < result.rows.length);
-      if (slice.length === 0) break;
-    }
+    await add(result.rows);
+    await emit(false);
     return;
   }
-  // Each batch is held back one step so the last one can say has_more = false.
   await executeHandlers.executeStream(deps, ctx, { ...request, fetchSize: size, timeoutMs: 0 }, async (message) => {
     const decoded: ExecuteStreamResponse = Buffer.isBuffer(message)
       ? ExecuteStreamResponseCodec.decode(message)
       : (message as ExecuteStreamResponse);
     const payload = decoded.payload;
     if (payload?.$case === "header") columns = payload.value.columns;
-    else if (payload?.$case === "batch") {
-      if (pending) await emit(pending, true);
-      pending = payload.value.rows;
-      total += pending.length;
-    } else if (payload?.$case === "summary") {
-      await emit(pending ?? [], false);
-      pending = undefined;
-    }
+    else if (payload?.$case === "batch") await add(payload.value.rows);
+    else if (payload?.$case === "summary") await emit(false);
   });
 }
 
@@ -278,13 +283,8 @@ export async function beginTransaction(
     .trim()
     .toUpperCase()
     .replace(/^TRANSACTION_/, "");
-  const isolation = ISOLATION_NAMES[name];
-  if (isolation === undefined) {
-    throw invalidArgument(
-      "isolation_level",
-      "one of READ_UNCOMMITTED, READ_COMMITTED, REPEATABLE_READ, SERIALIZABLE (or empty for the default)",
-    );
-  }
+  // The Java proxy ignored a name it did not know and kept the connection's level: so does this.
+  const isolation = ISOLATION_NAMES[name] ?? IsolationLevel.ISOLATION_LEVEL_UNSPECIFIED;
   await sessionHandlers.beginTransaction(deps, ctx, { sessionId, isolation, readOnly: false });
   return { success: true, error: "" };
 }
@@ -307,6 +307,10 @@ export async function rollback(
   return { success: true, error: "" };
 }
 
+/**
+ * As the Java proxy answered: without table_name the base tables (type "TABLE"); with it, that one table and
+ * its columns, or no table at all when it does not exist.
+ */
 export async function getMetadata(
   deps: CompatDeps,
   ctx: CallContext,
@@ -314,24 +318,28 @@ export async function getMetadata(
 ): Promise<legacy.MetadataResponse> {
   const sessionId = bind(deps, ctx, request.connectionId);
   const database = deps.sessions.get(sessionId, ctx.identity.id).database.name;
-  const listed = await metadataHandlers.listTables(deps, ctx, {
-    database,
-    schema: "",
-    namePattern: "",
-    includeViews: true,
-  });
-  const tables: legacy.TableInfo[] = listed.tables.map((t) => ({
-    name: t.name,
-    schema: t.schema,
-    type: t.kind === TableKind.TABLE_KIND_VIEW ? "VIEW" : "TABLE",
-    columns: [],
-  }));
-  if (request.tableName === "") return { tables, error: "" };
-  const described = await metadataHandlers.describeTable(deps, ctx, { database, schema: "", table: request.tableName });
-  const name = described.table?.name ?? request.tableName;
-  const columns = described.columns.map(columnToLegacy);
-  const match = tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
-  if (match) match.columns = columns;
-  else tables.push({ name, schema: described.table?.schema ?? "", type: "TABLE", columns });
-  return { tables, error: "" };
+  if (request.tableName === "") {
+    const listed = await metadataHandlers.listTables(deps, ctx, {
+      database,
+      schema: "",
+      namePattern: "",
+      includeViews: false,
+    });
+    const tables = listed.tables
+      .filter((t) => t.kind !== TableKind.TABLE_KIND_VIEW)
+      .map((t) => ({ name: t.name, schema: t.schema, type: "TABLE", columns: [] }));
+    return { tables, error: "" };
+  }
+  try {
+    const described = await metadataHandlers.describeTable(deps, ctx, {
+      database,
+      schema: "",
+      table: request.tableName,
+    });
+    const columns = described.columns.map(columnToLegacy);
+    return { tables: [{ name: request.tableName, schema: "", type: "TABLE", columns }], error: "" };
+  } catch (error) {
+    if (toApiError(error, database).code === status.NOT_FOUND) return { tables: [], error: "" };
+    throw error;
+  }
 }

@@ -11,7 +11,7 @@ export const legacyFailure = {
     error: e,
   }),
   disconnect: (_e: string): legacy.DisconnectResponse => ({ success: false }),
-  ping: (_e: string): legacy.PingResponse => ({ alive: false, latencyMs: 0n }),
+  ping: (_e: string): legacy.PingResponse => ({ alive: false, latencyMs: -1n }),
   query: (e: string): legacy.QueryResponse => ({
     rows: [],
     columns: [],
@@ -19,7 +19,7 @@ export const legacyFailure = {
     totalRows: 0,
     error: e,
   }),
-  update: (e: string): legacy.UpdateResponse => ({ rowsAffected: 0, error: e }),
+  update: (e: string): legacy.UpdateResponse => ({ rowsAffected: -1, error: e }),
   batch: (e: string): legacy.BatchResponse => ({ rowsAffected: [], error: e }),
   prepare: (e: string): legacy.PrepareResponse => ({ statementId: "", parameterCount: 0, error: e }),
   closePrepared: (_e: string): legacy.ClosePreparedResponse => ({ success: false }),
