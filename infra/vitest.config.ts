@@ -6,6 +6,8 @@ const reportDir = process.env.TEST_REPORT_DIR;
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // test/tools needs helm: .ci/helm-checks.sh runs it (vitest.tools.config.ts).
+    exclude: ["test/tools/**", "**/node_modules/**"],
     reporters: reportDir ? ["default", "json"] : ["default"],
     outputFile: reportDir ? { json: `${reportDir}/infra.json` } : undefined,
     // CDK synthesis is CPU-bound; two workers match the machines and keep memory in check.

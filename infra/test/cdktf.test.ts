@@ -146,7 +146,8 @@ describe("Terraform variant", () => {
 
   it("lets Managed Prometheus publish alerts to the topic", () => {
     const policy = only("aws_sns_topic_policy");
-    expect(policy.arn).toBe("${aws_sns_topic.alerts.arn}");
+    // A Terraform reference, not a JavaScript template.
+    expect(policy.arn).toBe(["$", "{aws_sns_topic.alerts.arn}"].join(""));
     const document = JSON.stringify(prodJson.data?.aws_iam_policy_document?.alerts_policy);
     expect(document).toContain("aps.amazonaws.com");
     expect(document).toContain("sns:Publish");

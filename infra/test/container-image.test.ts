@@ -13,8 +13,9 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-[a-z]+-slim$/m);
     expect(dockerfile).toMatch(/^ARG RUNTIME_IMAGE=debian:[a-z]+-slim$/m);
     expect(dockerfile.match(/^FROM /gm)).toEqual(["FROM ", "FROM "]);
-    expect(dockerfile).toContain("FROM ${NODE_IMAGE} AS build");
-    expect(dockerfile).toContain("FROM ${RUNTIME_IMAGE} AS runtime");
+    // Dockerfile variables, not JavaScript templates.
+    expect(dockerfile).toContain(["FROM $", "{NODE_IMAGE} AS build"].join(""));
+    expect(dockerfile).toContain(["FROM $", "{RUNTIME_IMAGE} AS runtime"].join(""));
   });
 
   it("starts the proxy so that the task definition's command (serve --config PATH) completes it", () => {

@@ -9,6 +9,7 @@ import {
   type SqlServiceServer,
   SqlServiceService,
 } from "../gen/informix/proxy/v1/sql_service.js";
+import type { Admission } from "../limits/admission.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { CompatConnections } from "../rpc/compat/compat-connections.js";
@@ -20,6 +21,7 @@ import { CallContexts } from "./call-contexts.js";
 import { addCompatService, COMPAT_SERVICE_NAME } from "./compat-service.js";
 import type { GrpcCallContext } from "./grpc-call-context.js";
 import { createHandlerAdapter, type HandlerAdapter } from "./handler-adapter.js";
+import { admissionInterceptor } from "./interceptors/admission.js";
 import { type IdentityResolver, identityInterceptor, localIdentity, peerIdentity } from "./interceptors/identity.js";
 import { observeInterceptor } from "./interceptors/observe.js";
 import { addReflection } from "./reflection.js";
@@ -53,6 +55,8 @@ export interface GrpcServerOptions {
   };
   /** Listening on loopback only: without authentication every caller is the one local identity. */
   loopbackOnly?: boolean;
+  /** Admission control (limits/): shedding, rates and in-flight caps, right after the caller is identified. */
+  admission?: Admission;
 }
 
 export function createSqlServiceImplementation(deps: ServiceDeps, adapter: HandlerAdapter): SqlServiceServer {
@@ -115,6 +119,16 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
           !(isReflection(path) && (!authenticated || options.anonymousReflection === true)),
         options.logger,
       ),
+      ...(options.admission
+        ? [
+            admissionInterceptor(
+              contexts,
+              options.admission,
+              (path) => !isHealth(path) && !isReflection(path),
+              options.logger,
+            ),
+          ]
+        : []),
     ],
   });
   const adapter = createHandlerAdapter(contexts, options.logger);

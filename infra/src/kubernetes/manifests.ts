@@ -43,6 +43,11 @@ export interface KubernetesInputs {
 }
 
 export const APP_NAME = "informix-grpc-proxy";
+/**
+ * preStop pause before SIGTERM: the AWS Load Balancer Controller deregisters the pod from the NLB while it
+ * still serves, so no new connection lands on a pod that is already draining.
+ */
+export const PRE_STOP_SECONDS = 10;
 export const SECRETS_DIR = "/var/run/secrets/informix-grpc-proxy";
 /** File names of the mounted secret values under SECRETS_DIR. */
 export const SECRET_FILES = {
@@ -54,13 +59,9 @@ export const SECRET_FILES = {
   tlsClientCa: "client-ca.crt",
 } as const;
 
-export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesObject[] {
-  const { config, eks } = inputs;
-  const namespace = eks.namespace;
-  const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": config.name };
-  const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
-  const uid = Number(CONTAINER_UID.split(":")[0]);
-
+/** The proxy's configuration and the secrets mounted for it: shared by the manifests and the Helm values. */
+export function podSecrets(inputs: KubernetesInputs) {
+  const { config } = inputs;
   if (config.proxy.tls && !inputs.tlsSecretArn) {
     // Without it the pods would serve plaintext, which the proxy refuses without an insecure opt-out.
     throw new Error(`${config.name} serves TLS: the TLS secret's ARN is required`);
@@ -111,6 +112,17 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
         ]
       : []),
   ];
+  return { tls, mtls, configYaml, secretObjects };
+}
+
+export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesObject[] {
+  const { config, eks } = inputs;
+  const namespace = eks.namespace;
+  const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": config.name };
+  const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra });
+  const uid = Number(CONTAINER_UID.split(":")[0]);
+
+  const { tls, configYaml, secretObjects } = podSecrets(inputs);
   // Kubernetes gRPC probes speak plaintext only; with TLS on, readiness asks the HTTP /readyz instead.
   const readinessProbe = tls
     ? { httpGet: { path: READINESS_PATH, port: HTTP_PORT }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 }
@@ -143,7 +155,13 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
     : undefined;
 
   return [
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } },
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      // Pod readiness gates: the controller holds a new pod unready until its NLB target is healthy, so a
+      // rolling update never removes the old pods before the new ones receive traffic.
+      metadata: { name: namespace, labels: { ...labels, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } },
+    },
     {
       apiVersion: "v1",
       kind: "ServiceAccount",
@@ -204,7 +222,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
           },
           spec: {
             serviceAccountName: APP_NAME,
-            terminationGracePeriodSeconds: Math.ceil(config.proxy.drainTimeoutMs / 1000) + 15,
+            terminationGracePeriodSeconds: PRE_STOP_SECONDS + Math.ceil(config.proxy.drainTimeoutMs / 1000) + 15,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: uid,
@@ -216,6 +234,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
               {
                 name: "proxy",
                 image: inputs.image,
+                imagePullPolicy: "IfNotPresent",
                 args: ["serve", "--config", CONFIG_PATH],
                 ports: [
                   { name: "grpc", containerPort: GRPC_PORT, protocol: "TCP" },
@@ -237,6 +256,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
                   failureThreshold: 3,
                 },
                 startupProbe,
+                lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SECONDS)] } } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,

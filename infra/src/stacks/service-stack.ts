@@ -79,16 +79,29 @@ export class ServiceStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // CloudWatch Logs' documented key policy: the service may use the key for these two log groups only
+    // (the encryption context names the group); DescribeKey carries no encryption context.
+    const logsPrincipal = new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`);
+    const groupArn = (name: string) => `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:${name}`;
     logsKey.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        principals: [logsPrincipal],
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
         resources: ["*"],
+        // StringEquals, not ArnEquals: encryption context values are strings (the linter checks the type).
         conditions: {
-          ArnLike: {
-            "kms:EncryptionContext:aws:logs:arn": `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:${logGroupName}*`,
+          StringEquals: {
+            "kms:EncryptionContext:aws:logs:arn": [groupArn(logGroupName), groupArn(`${logGroupName}/metrics`)],
           },
         },
+      }),
+    );
+    logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [logsPrincipal],
+        actions: ["kms:DescribeKey"],
+        resources: ["*"],
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
       }),
     );
     const logGroup = new logs.LogGroup(this, "Logs", {
@@ -236,11 +249,9 @@ export class ServiceStack extends Stack {
       new iam.PolicyStatement({ actions: ["aps:RemoteWrite"], resources: [props.workspace.attrArn] }),
     );
     emfLogGroup.grantWrite(this.taskDefinition.taskRole);
+    // DescribeLogGroups is account-wide (Resource "*" only): the group exists, so the exporter needs it not.
     this.taskDefinition.taskRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ["logs:DescribeLogStreams", "logs:DescribeLogGroups"],
-        resources: [emfLogGroup.logGroupArn],
-      }),
+      new iam.PolicyStatement({ actions: ["logs:DescribeLogStreams"], resources: [emfLogGroup.logGroupArn] }),
     );
 
     this.service = new ecs.FargateService(this, "Service", {
