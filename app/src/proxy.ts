@@ -7,6 +7,7 @@ import { createAuditSink } from "./audit/create-audit-sink.js";
 import type { Authenticator } from "./auth/authenticator.js";
 import { createAuthenticators } from "./auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
+import { isLoopbackHost } from "./config/bind-safety.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
 import { circuitBreakerOf } from "./config/schema.js";
 import { databaseWithLogin } from "./config/schema-login.js";
@@ -27,6 +28,7 @@ import { startTracing } from "./observability/tracing.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
 import { createLoginRouter, loginsByDatabase } from "./policy/role-logins.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
+import { CompatConnections } from "./rpc/compat/compat-connections.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
 import { credentialSourceFor } from "./secrets/resolve-secret.js";
 import { SessionRegistry } from "./sessions/registry.js";
@@ -229,6 +231,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         maxSendMessageBytes: config.server.maxSendMessageBytes,
         admission: limits.admission,
         ...(options.identity ? { identity: options.identity } : {}),
+        loopbackOnly: isLoopbackHost(config.server.host),
+        ...(config.compat.enabled ? { compat: { ...config.compat, connections: new CompatConnections() } } : {}),
         ...(auth
           ? {
               authentication: createAuthentication(

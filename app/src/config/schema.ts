@@ -1,6 +1,7 @@
 // The single source of truth for every configuration option. check-config, print-config, the JSON
 // Schema (config.schema.json) and the README's configuration reference all derive from this file.
 import { z } from "zod";
+import { CompatConfig } from "./compat-schema.js";
 
 import { ConnectionsConfig, OverloadConfig, RateLimitsConfig } from "./limits-schema.js";
 import { SecretRef } from "./schema-secret.js";
@@ -329,6 +330,7 @@ export const ProxyConfig = z
     audit: AuditConfig.default(AuditConfig.parse({})).describe("Audit trail of executed statements"),
     rateLimits: RateLimitsConfig.default(RateLimitsConfig.parse({})),
     overload: OverloadConfig.default(OverloadConfig.parse({})),
+    compat: CompatConfig.default(CompatConfig.parse({})).describe("The earlier proxy's API (informix.InformixService)"),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.databases);
@@ -356,6 +358,15 @@ export const ProxyConfig = z
             message: `role "${role}" is granted but not defined under roles`,
           });
         }
+      }
+    }
+    for (const [legacyName, target] of Object.entries(cfg.compat.databases)) {
+      if (!(target in cfg.databases)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["compat", "databases", legacyName],
+          message: `"${target}" is not a configured database`,
+        });
       }
     }
     for (const [role, roleConfig] of Object.entries(cfg.roles)) {
