@@ -21,7 +21,7 @@ import {
   renderAdotConfig,
   SCRAPE_INTERVAL_SECONDS,
 } from "../adot-config.js";
-import { type EnvironmentConfig, stopTimeoutSeconds } from "../config/schema.js";
+import { type EnvironmentConfig, FARGATE_MAX_HEALTHY_PERCENT, stopTimeoutSeconds } from "../config/schema.js";
 import { grantSecretKeyDecrypt, importSecret, type SecretReference } from "../constructs/secret-reference.js";
 import { renderProxyConfig, SECRET_ENV } from "../proxy-config.js";
 import {
@@ -263,7 +263,7 @@ export class ServiceStack extends Stack {
       vpcSubnets: { subnets: props.vpc.privateSubnets },
       assignPublicIp: false,
       minHealthyPercent: 100,
-      maxHealthyPercent: 200,
+      maxHealthyPercent: FARGATE_MAX_HEALTHY_PERCENT,
       circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: Duration.seconds(60),
       enableExecuteCommand: false,
