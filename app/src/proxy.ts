@@ -24,6 +24,7 @@ import { SessionRegistry } from "./sessions/registry.js";
 import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
 import { createHttpServer, listenHttp } from "./transport/http-server.js";
 import { createAuthentication } from "./transport/interceptors/authentication.js";
+import { keepaliveOptions } from "./transport/keepalive.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
 import { startReadinessLoop } from "./transport/readiness.js";
 import { watchRepeatedHeaders } from "./transport/repeated-headers.js";
@@ -165,6 +166,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         metrics,
         maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
         maxSendMessageBytes: config.server.maxSendMessageBytes,
+        channelOptions: keepaliveOptions(config.server.keepalive),
         ...(options.identity ? { identity: options.identity } : {}),
         ...(auth
           ? {

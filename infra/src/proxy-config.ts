@@ -58,6 +58,13 @@ export function renderProxyConfig(inputs: ProxyConfigInputs): string {
       // (proxy.insecure, refused for production by the environment schema) writes one.
       ...(!tls && config.proxy.insecure ? { insecure: true } : {}),
       drainTimeoutMs: config.proxy.drainTimeoutMs,
+      keepalive: {
+        timeMs: config.proxy.grpc.keepaliveTimeMs,
+        timeoutMs: 20_000,
+        maxConnectionAgeMs: config.proxy.grpc.maxConnectionAgeMs,
+        // Calls still running on an aged connection may take as long as a drain.
+        maxConnectionAgeGraceMs: config.proxy.drainTimeoutMs,
+      },
       ...(tls
         ? {
             tls: {

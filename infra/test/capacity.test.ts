@@ -68,3 +68,28 @@ describe("environment files", () => {
     for (const [file, input] of Object.entries(ENVIRONMENTS)) expect(input.name).toBe(file);
   });
 });
+
+describe("gRPC behind the NLB", () => {
+  it("pings idle connections well inside the NLB's 350 s idle timeout and ages connections out", () => {
+    const config = loadEnvironmentConfig("prod");
+    const rendered = parse(
+      renderProxyConfig({
+        config,
+        informixHost: "informix.internal",
+        informixUser: { env: "U" },
+        informixPassword: { env: "P" },
+        apiKeyHashes: { env: "K" },
+        tls: { cert: { secret: { env: "C" } }, key: { secret: { env: "K2" } } },
+      }),
+    );
+    expect(rendered.server.keepalive.timeMs).toBeLessThan(350_000);
+    expect(rendered.server.keepalive.maxConnectionAgeMs).toBeGreaterThan(0);
+    expect(rendered.server.keepalive.maxConnectionAgeGraceMs).toBe(config.proxy.drainTimeoutMs);
+  });
+
+  it("refuses a keepalive interval the NLB would cut", () => {
+    expect(() =>
+      validateEnvironment("prod", { ...prod, proxy: { ...prod.proxy, grpc: { keepaliveTimeMs: 400_000 } } }),
+    ).toThrow(/keepaliveTimeMs/);
+  });
+});

@@ -16,6 +16,9 @@ export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> 
   4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
 };
 
+/** The NLB drops a TCP flow idle for 350 s (not configurable for TCP listeners before 2024; the default since). */
+export const NLB_IDLE_TIMEOUT_MS = 350_000;
+
 /** Fargate caps a container's stop timeout at 120 s. */
 export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
 
@@ -166,6 +169,22 @@ const EnvironmentConfigShape = z.strictObject({
     insecure: z.strictObject({ reason: z.string().min(20, "say why, in a sentence") }).optional(),
     /** Authentication (API keys from the API-key secret, always; JWT and mTLS optional), roles, policy, audit. */
     security: ProxySecurity.default(ProxySecurity.parse({})),
+    /**
+     * HTTP/2 behind the NLB: server pings keep idle connections inside the NLB's 350 s idle timeout, and a
+     * maximum connection age makes clients reconnect so connections spread over new tasks after a scale-out
+     * (a session lives on its connection: clients reopen it on NOT_FOUND after a reconnect).
+     */
+    grpc: z
+      .strictObject({
+        keepaliveTimeMs: z
+          .number()
+          .int()
+          .min(10_000)
+          .max(NLB_IDLE_TIMEOUT_MS - 10_000)
+          .default(60_000),
+        maxConnectionAgeMs: z.number().int().min(0).default(900_000),
+      })
+      .default({ keepaliveTimeMs: 60_000, maxConnectionAgeMs: 900_000 }),
     /** Pool size, session limits and statement timeouts, from one connection budget (checked at synth). */
     capacity: CapacityConfig.default(CapacityConfig.parse({})),
   }),
