@@ -177,7 +177,9 @@ export const KeepaliveConfig = z
       .int()
       .min(0)
       .default(0)
-      .describe("Ask clients to reconnect after this age (GOAWAY), so connections rebalance after scale-out; 0 = never"),
+      .describe(
+        "Ask clients to reconnect after this age (GOAWAY), so connections rebalance after scale-out; 0 = never",
+      ),
     maxConnectionAgeGraceMs: z
       .number()
       .int()
