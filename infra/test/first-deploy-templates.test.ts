@@ -191,11 +191,11 @@ describe("the archive job and the restore steps may do what they run, and not de
 describe("the GitHub deploy role", () => {
   // The policy simulator ignores OIDC claim keys it does not know for sts:AssumeRoleWithWebIdentity, so the
   // trust policy's conditions are evaluated here: every condition operator of an Allow statement must hold.
-  function mayAssume(env: SynthesizedEnvironment, subject: string): boolean {
+  function mayAssume(env: SynthesizedEnvironment, subject: string, roleSuffix = "-github"): boolean {
     const resolver = env.resolver();
     const role = resolver
       .resourcesOfType("AWS::IAM::Role")
-      .find((r) => JSON.stringify(r.resource.Properties?.AssumeRolePolicyDocument).includes("token.actions"));
+      .find((r) => String(r.resource.Properties?.RoleName ?? "").endsWith(roleSuffix));
     if (!role) throw new Error("no GitHub role");
     const trust = resolver.resolve(role.stack, role.resource.Properties?.AssumeRolePolicyDocument ?? null) as {
       Statement: { Effect: string; Action: string; Condition: Record<string, Record<string, string | string[]>> }[];
@@ -235,6 +235,42 @@ describe("the GitHub deploy role", () => {
     expect(mayAssume(prod, `${repo}:ref:refs/heads/main`)).toBe(false);
     expect(mayAssume(prod, `${repo}:pull_request`)).toBe(false);
     expect(mayAssume(prod, `repo:someone/else:environment:prod`)).toBe(false);
+  });
+
+  it("the diff role (pull requests, the deploy workflow's diff job) may only assume the read-only lookup role", async () => {
+    expect(mayAssume(prod, `${repo}:pull_request`, "-github-diff")).toBe(true);
+    expect(mayAssume(prod, `repo:someone/else:pull_request`, "-github-diff")).toBe(false);
+    const resolver = prod.resolver();
+    const diffRole = `arn:aws:iam::${TEST_ACCOUNT}:role/informix-grpc-proxy-prod-github-diff`;
+    const role = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:role/cdk-hnb659fds-${name}-${TEST_ACCOUNT}-eu-west-1`;
+    const assume = (resource: string) =>
+      evaluate(resolver, { principalArn: diffRole, action: "sts:AssumeRole", resource });
+    expect((await assume(role("lookup-role"))).allowed).toBe(true);
+    expect((await assume(role("deploy-role"))).allowed).toBe(false);
+    expect((await assume(role("cfn-exec-role"))).allowed).toBe(false);
+  });
+
+  it("the deploy role may run the smoke test: port forward through the tagged host only, read the smoke key", async () => {
+    const resolver = prod.resolver();
+    const deployRole = `arn:aws:iam::${TEST_ACCOUNT}:role/informix-grpc-proxy-prod-github`;
+    const instance = `arn:aws:ec2:eu-west-1:${TEST_ACCOUNT}:instance/i-0123456789abcdef0`;
+    const start = (tag: string) =>
+      evaluate(resolver, {
+        principalArn: deployRole,
+        action: "ssm:StartSession",
+        resource: instance,
+        context: { "ssm:resourceTag/informix-grpc-proxy:smoke-bastion": tag },
+      });
+    expect((await start("prod")).allowed).toBe(true);
+    expect((await start("dev")).allowed).toBe(false);
+    const read = (name: string) =>
+      evaluate(resolver, {
+        principalArn: deployRole,
+        action: "secretsmanager:GetSecretValue",
+        resource: `arn:aws:secretsmanager:eu-west-1:${TEST_ACCOUNT}:secret:informix-grpc-proxy/prod/${name}-Ab12Cd`,
+      });
+    expect((await read("smoke-api-key")).allowed).toBe(true);
+    expect((await read("informix")).allowed).toBe(false);
   });
 
   it("dev trusts its environment and pushes to main", async () => {

@@ -112,6 +112,20 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
     ],
     "The workflow assumes the CDK bootstrap roles (deploy, file/image publishing, lookup) of this account and region only.",
   );
+  const name = stackNameOf(stacks.githubOidc.stackName);
+  const a = nagAccount(account);
+  acknowledge(
+    stacks.githubOidc,
+    [
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${region}:${a}:stack/InformixGrpcProxy-${name}-Service/*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${region}:${a}:instance/*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${region}:${a}:secret:informix-grpc-proxy/${name}/smoke-api-key-*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:${region}:${a}:session/<aws:userid>-*]`,
+    ],
+    "The deploy workflow's smoke test: the Service stack's outputs (a stack ARN ends in its generated id), an SSM " +
+      "session only on instances tagged as this environment's smoke bastion, only its own sessions, and the " +
+      "smoke API key's secret (a secret ARN ends in a random suffix).",
+  );
 
   if (stacks.eksService) {
     acknowledge(
@@ -128,6 +142,11 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
     );
   }
   return made;
+}
+
+/** The environment name inside InformixGrpcProxy-ENV-GithubOidc. */
+function stackNameOf(stackName: string): string {
+  return stackName.replace(/^InformixGrpcProxy-/, "").replace(/-GithubOidc$/, "");
 }
 
 /** cdk-nag renders an unresolved account as <AWS::AccountId>. */

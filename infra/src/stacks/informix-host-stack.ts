@@ -1,7 +1,7 @@
 // Optional Informix host: EC2 in a private subnet, encrypted gp3 data volume, SSM-managed (no SSH, no key
 // pair), reachable only from the proxy's security group. Backups: DLM snapshots of the data volume plus a
 // scheduled ontape/onbar archive to an encrypted, versioned S3 bucket.
-import { RemovalPolicy, Size, Stack, type StackProps, Tags } from "aws-cdk-lib";
+import { CfnOutput, RemovalPolicy, Size, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import * as dlm from "aws-cdk-lib/aws-dlm";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -23,6 +23,7 @@ export interface InformixHostStackProps extends StackProps {
 
 export const BACKUP_TAG_KEY = "informix-grpc-proxy:backup";
 export const DATA_DEVICE = "/dev/sdf";
+export const SMOKE_BASTION_TAG_KEY = "informix-grpc-proxy:smoke-bastion";
 
 export class InformixHostStack extends Stack {
   readonly instance: ec2.Instance;
@@ -81,6 +82,9 @@ export class InformixHostStack extends Stack {
       removalPolicy: config.retainData ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
     });
     Tags.of(this.dataVolume).add(BACKUP_TAG_KEY, config.name);
+    // The deploy workflow's smoke test forwards a port through this host (SSM, no SSH) to the internal NLB.
+    Tags.of(this.instance).add(SMOKE_BASTION_TAG_KEY, config.name);
+    new CfnOutput(this, "InformixInstanceId", { value: this.instance.instanceId });
     new ec2.CfnVolumeAttachment(this, "DataVolumeAttachment", {
       device: DATA_DEVICE,
       instanceId: this.instance.instanceId,

@@ -1,7 +1,7 @@
 // The proxy on ECS Fargate behind an internal NLB (TCP 50051 passthrough, health checks on /healthz),
 // with an ADOT sidecar feeding Amazon Managed Prometheus, autoscaling on CPU and request rate, and the
 // CloudWatch alarms for what Prometheus cannot see.
-import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type * as aps from "aws-cdk-lib/aws-aps";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -325,6 +325,13 @@ export class ServiceStack extends Stack {
     });
 
     this.addAlarms(serviceName, props.alarmTopic);
+
+    // What deploy.yml reads: the smoke test's target and the image a rollback returns to.
+    new CfnOutput(this, "LoadBalancerDnsName", { value: this.loadBalancer.loadBalancerDnsName });
+    new CfnOutput(this, "GrpcTls", { value: String(config.proxy.tls) });
+    new CfnOutput(this, "ImageDigest", {
+      value: config.image.tag.startsWith("sha256:") ? config.image.tag : `tag:${config.image.tag}`,
+    });
   }
 
   /** What Prometheus cannot report: no task running at all, and targets the NLB considers unhealthy. */
