@@ -73,7 +73,11 @@ describe("the Informix host survives redeploys", () => {
 describe("the archive job and the restore steps may do what they run, and not destroy archives", () => {
   function hostCalls(env: SynthesizedEnvironment) {
     const resolver = env.resolver();
-    const document = only(resolver, "AWS::SSM::Document").props as {
+    const archiveDoc = resolver
+      .resourcesOfType("AWS::SSM::Document")
+      .find((d) => JSON.stringify(d.resource.Properties?.Content).includes("ontape"));
+    if (!archiveDoc) throw new Error("no archive document");
+    const document = resolver.resolve(archiveDoc.stack, archiveDoc.resource.Properties ?? null) as {
       Content: {
         parameters: Record<string, { allowedValues?: string[]; default: string }>;
         mainSteps: { inputs: { runCommand: string[] } }[];

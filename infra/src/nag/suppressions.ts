@@ -61,8 +61,10 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
       host,
       [
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole]",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSDataLifecycleManagerSSMFullAccess]",
       ],
-      "The AWS managed role policy is what Data Lifecycle Manager documents for EBS snapshot policies.",
+      "The AWS managed role policies are what Data Lifecycle Manager documents for EBS snapshot policies and " +
+        "for their pre/post scripts (Informix blocked through SSM around the snapshot).",
     );
     acknowledge(
       host,

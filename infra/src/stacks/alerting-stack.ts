@@ -27,8 +27,8 @@ export class AlertingStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // The publishers are services: Prometheus' alert manager and CloudWatch alarms.
-    for (const service of ["aps.amazonaws.com", "cloudwatch.amazonaws.com"]) {
+    // The publishers are services: Prometheus' alert manager, CloudWatch alarms and EventBridge (backup failures).
+    for (const service of ["aps.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]) {
       key.addToResourcePolicy(
         new iam.PolicyStatement({
           principals: [new iam.ServicePrincipal(service)],
