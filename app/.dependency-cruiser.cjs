@@ -1,10 +1,10 @@
 // The layering of app/src (see src/README.md), checked by `npm run lint:layers`. A request travels one way:
-//   transport -> rpc -> {auth, policy, sessions, audit} -> db -> sql
+//   transport -> rpc -> {auth, policy, sessions, audit} -> db -> sql, with limits/ (admission control) below rpc
 // with secrets, config, observability and core below every layer that uses them, and core importing nothing.
 // The entry points (main.ts, proxy.ts: the composition root, cli/) sit on top and may use any layer.
 // There are no exceptions: a rule that needs one is a design change, made here on purpose.
 
-const STACK = ["transport", "rpc", "auth", "policy", "sessions", "audit", "db", "sql"];
+const STACK = ["transport", "rpc", "auth", "policy", "sessions", "audit", "limits", "db", "sql"];
 const CROSS_CUTTING = ["secrets", "config", "observability", "core"];
 const ENTRY = "^src/(main\\.ts|proxy\\.ts|cli/)";
 const folders = (names) => `^src/(${names.join("|")})/`;
@@ -39,6 +39,12 @@ module.exports = {
       "^src/(auth|policy|sessions|audit)/",
       "^src/(transport|rpc)/",
     ),
+    forbid(
+      "limits-below-rpc",
+      "limits/ (admission control) sits below rpc/: transport/ hooks it in, and it imports neither rpc/ nor transport/.",
+      folders(["limits"]),
+      folders(["transport", "rpc"]),
+    ),
     {
       name: "domain-peers-independent",
       comment: "auth/, policy/, sessions/ and audit/ do not import each other.",
@@ -50,7 +56,7 @@ module.exports = {
       "db-below-domain",
       "db/ serves the layers above it and imports none of them.",
       folders(["db"]),
-      folders(["transport", "rpc", "auth", "policy", "sessions", "audit"]),
+      folders(["transport", "rpc", "auth", "policy", "sessions", "audit", "limits"]),
     ),
     forbid(
       "sql-below-db",

@@ -1,6 +1,7 @@
 // Starts and stops the whole proxy from a validated configuration: databases and pools, sessions, the gRPC
 // server, the HTTP side port, health. Used by `serve` and by the end-to-end tests.
 
+import { ServerCredentials } from "@grpc/grpc-js";
 import type { AuditSink } from "./audit/audit-sink.js";
 import { createAuditSink } from "./audit/create-audit-sink.js";
 import type { Authenticator } from "./auth/authenticator.js";
@@ -12,16 +13,22 @@ import { Lifecycle } from "./core/lifecycle.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
 import { createDriver } from "./db/drivers/index.js";
+import { registerSqliteThreadMetrics } from "./db/drivers/sqlite/thread-metrics.js";
 import { ConnectionPool } from "./db/pool.js";
+import { createLimits } from "./limits/create-limits.js";
+import { withWaiterCap } from "./limits/pool-waiters.js";
+import { withStatementRates } from "./limits/statement-rate-guard.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
+import { startTracing } from "./observability/tracing.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
 import { createLoginRouter, loginsByDatabase } from "./policy/role-logins.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
 import { credentialSourceFor } from "./secrets/resolve-secret.js";
 import { SessionRegistry } from "./sessions/registry.js";
-import { bindGrpc, createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
+import { listenGated } from "./transport/connection-gate.js";
+import { createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
 import { createHttpServer, listenHttp } from "./transport/http-server.js";
 import { createAuthentication } from "./transport/interceptors/authentication.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
@@ -58,9 +65,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // Before anything opens: API keys kept in a secret are part of the configuration.
   const auth = config.auth ? await withApiKeysFromSecret(config.auth, Object.keys(config.roles), env) : undefined;
   const metrics = new Metrics();
+  registerSqliteThreadMetrics(metrics.registry);
   // Every component with a start and a stop, in start order. A failed start stops what had started, newest first;
   // the graceful stop runs the same list: drain gRPC, then sessions, the HTTP port, databases, TLS, audit, guard.
   const lifecycle = new Lifecycle((component, error) => logger.error({ component, err: error }, "stop failed"));
+  // Tracing first and stopped last: spans of the drain are exported too.
+  const tracing = await lifecycle.start(
+    "tracing",
+    () => startTracing(config.tracing, { env, registry: metrics.registry, logger }),
+    (t) => t.shutdown(),
+  );
   // Guard, audit and TLS first: an unreadable allow-list, audit file or certificate stops the start before any
   // database connection or port is opened. A guard or audit sink passed in belongs to the caller.
   const guard =
@@ -81,10 +95,20 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const tls = tlsConfig
     ? await lifecycle.start(
         "tls",
-        () => createServerTls(tlsConfig, { logger: logger.child({ component: "tls" }), env }),
+        () =>
+          createServerTls(tlsConfig, {
+            logger: logger.child({ component: "tls" }),
+            env,
+            handshakeTimeoutMs: config.server.connections.handshakeTimeoutMs,
+          }),
         (t) => t.close(),
       )
     : undefined;
+  const limits = await lifecycle.start(
+    "limits",
+    () => createLimits(config, { env, logger, registry: metrics.registry }),
+    (l) => l.stop(),
+  );
   const drainTimeoutMs = config.server.drainTimeoutMs;
   const roleLogins = loginsByDatabase(config.roles);
   const databases = await lifecycle.start(
@@ -95,13 +119,18 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         credentialsFor: (_name: string, db: DatabaseConfig): CredentialSource => credentialSourceFor(db, env),
         createDriver: (name, db, deps): Promise<Driver> => createDriver(name, db, deps),
         createPool: (name, db, driver, observer) =>
-          new ConnectionPool({
-            database: name,
-            config: db.pool,
-            connect: () => driver.connect(),
-            logger: logger.child({ database: name }),
-            ...(observer ? { observer } : {}),
-          }),
+          withWaiterCap(
+            new ConnectionPool({
+              database: name,
+              config: db.pool,
+              connect: () => driver.connect(),
+              logger: logger.child({ database: name }),
+              ...(observer ? { observer } : {}),
+            }),
+            config.rateLimits.maxPoolWaiters,
+            config.rateLimits.retryAfterMs,
+            () => limits.metrics.refused("pool_waiters"),
+          ),
         observerFor: (name) => metrics.poolObserver(name),
         // Least privilege in the database: each role login gets a pool of its own on its own credentials.
         loginsFor: (name) =>
@@ -116,7 +145,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   for (const db of databases.all()) {
     metrics.trackPool(db.name, () => db.pool.stats());
     for (const [label, pool] of db.loginPools) metrics.trackPool(`${db.name}@${label}`, () => pool.stats());
+    metrics.health.trackDatabase(db.name);
   }
+  if (tls) metrics.health.trackCertificate("server", () => Date.parse(tls.current().validTo) / 1000);
+  metrics.health.setSessionLimit(config.sessions.maxTotal);
 
   let draining = false;
   const http = await lifecycle.start(
@@ -158,7 +190,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           maxPreparedPerSession: config.sessions.maxPreparedPerSession,
           metrics,
           logger,
-          guard,
+          guard: withStatementRates(guard, limits.admission),
           audit,
           logins: createLoginRouter(config.roles),
         },
@@ -167,6 +199,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
         maxSendMessageBytes: config.server.maxSendMessageBytes,
         channelOptions: keepaliveOptions(config.server.keepalive),
+        admission: limits.admission,
         ...(options.identity ? { identity: options.identity } : {}),
         ...(auth
           ? {
@@ -191,17 +224,36 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   await lifecycle.start(
     "readiness loop",
     () =>
-      startReadinessLoop(databases, config.server.readinessTimeoutMs, options.healthIntervalMs ?? 5000, (ok) =>
-        setServing(ok && !draining),
+      startReadinessLoop(
+        databases,
+        config.server.readinessTimeoutMs,
+        options.healthIntervalMs ?? 5000,
+        (ok, checks) => {
+          for (const check of checks) metrics.health.databaseChecked(check.database, check.ok);
+          setServing(ok && !draining);
+        },
       ),
     (stopLoop) => stopLoop(),
   );
-  const grpcPort = await lifecycle.start("grpc port", async () => {
-    const port = await bindGrpc(server, config.server.host, config.server.grpcPort, tls?.credentials);
-    // Right after the bind, before any I/O callback can deliver a stream: every request passes the hook.
-    if (auth) watchRepeatedHeaders(server);
-    return port;
-  });
+  const grpcGate = await lifecycle.start(
+    "grpc port",
+    async () => {
+      const gate = await listenGated({
+        server,
+        host: config.server.host,
+        port: config.server.grpcPort,
+        credentials: tls?.credentials ?? ServerCredentials.createInsecure(),
+        config: config.server.connections,
+        logger: logger.child({ component: "connections" }),
+        registry: metrics.registry,
+      });
+      // Right after the listen, before any I/O callback can deliver a stream: every request passes the hook.
+      if (auth) watchRepeatedHeaders(server);
+      return gate;
+    },
+    (gate) => gate.close(),
+  );
+  const grpcPort = grpcGate.port;
   const httpPort = await lifecycle.start("http port", () =>
     listenHttp(http, config.server.host, config.server.httpPort),
   );
@@ -213,6 +265,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       draining = true;
       setServing(false);
       logger.info({ drainTimeoutMs }, "draining");
+      void grpcGate.stopAccepting();
       // tryShutdown stops accepting calls and waits for in-flight ones; forceShutdown ends what is left.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -233,6 +286,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       grpcPort,
       httpPort,
       tls: tls !== undefined,
+      tracing: tracing.enabled ? tracing.summary : false,
       databases: databases.all().map((d) => `${d.name}(${d.driver})`),
     },
     "proxy listening",

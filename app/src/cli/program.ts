@@ -4,8 +4,10 @@ import { stringify } from "yaml";
 import { explainConfig } from "../config/explain.js";
 import { ConfigError, loadConfig } from "../config/loader.js";
 import { redactedConfig } from "../config/redact.js";
+import { toggleLogLevelOnSignal } from "../observability/log-level-toggle.js";
 import { createLogger } from "../observability/logger.js";
 import { startProxy } from "../proxy.js";
+import { exitProcess } from "./exit-process.js";
 import { runHashKeyCommand } from "./hash-key-command.js";
 import { runSqlCommand } from "./sql-command.js";
 
@@ -36,6 +38,7 @@ program
   .action(async (options: { config?: string }) => {
     const { config, source } = await load(options.config);
     const logger = createLogger(config.logging.level);
+    toggleLogLevelOnSignal(logger, config.logging.level);
     logger.info({ source }, "configuration loaded");
     const proxy = await startProxy({ config, logger }).catch((error: unknown) => {
       // Port in use, unreadable certificate, unreachable secret: one clear line, exit 1, no stack trace.
@@ -48,14 +51,14 @@ program
       signals++;
       if (signals > 1) {
         logger.warn({ signal }, "second signal: exiting now");
-        process.exit(1);
+        exitProcess(1, logger);
       }
       logger.info({ signal }, "shutting down");
       proxy.stop().then(
-        () => process.exit(0),
+        () => exitProcess(0, logger),
         (error: unknown) => {
           logger.error({ err: error }, "shutdown failed");
-          process.exit(1);
+          exitProcess(1, logger);
         },
       );
     };

@@ -2,8 +2,10 @@
 // Schema (config.schema.json) and the README's configuration reference all derive from this file.
 import { z } from "zod";
 
+import { ConnectionsConfig, OverloadConfig, RateLimitsConfig } from "./limits-schema.js";
 import { SecretRef } from "./schema-secret.js";
 import { AuditConfig, AuthConfig, PolicyConfig, RoleConfig, TlsConfig } from "./security-schema.js";
+import { TracingConfig } from "./tracing-schema.js";
 
 export { SecretRef };
 
@@ -95,6 +97,14 @@ export const SqliteDatabase = z.strictObject({
     ),
   demo: z.boolean().default(false).describe("Create and fill the demo schema on first run"),
   readOnly: z.boolean().default(false).describe("Open the file read-only; writes fail with PERMISSION_DENIED"),
+  maxAbandonedStatements: z
+    .number()
+    .int()
+    .min(0)
+    .default(4)
+    .describe(
+      "Statements given up on at their deadline that still run inside SQLite (node:sqlite cannot interrupt a step); beyond this, new connections fail with RESOURCE_EXHAUSTED until they finish",
+    ),
   ...common,
 });
 
@@ -213,6 +223,7 @@ export const ServerConfig = z.strictObject({
   readinessTimeoutMs: z.number().int().min(100).default(2000).describe("Bound for each database check in /readyz"),
   keepalive: KeepaliveConfig.default(KeepaliveConfig.parse({})),
   tls: TlsConfig.optional(),
+  connections: ConnectionsConfig.default(ConnectionsConfig.parse({})),
 });
 
 export const LimitsConfig = z
@@ -224,6 +235,15 @@ export const LimitsConfig = z
     maxFetchSize: z.number().int().min(1).default(10_000).describe("Upper bound for a client's fetch_size"),
     maxBatchItems: z.number().int().min(1).default(10_000).describe("Statements or parameter sets in one ExecuteBatch"),
     maxParams: z.number().int().min(0).default(10_000).describe("Parameters in one statement"),
+    maxSqlBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1_048_576)
+      .describe(
+        "Longest SQL text of one statement, in UTF-8 bytes; a longer one is INVALID_ARGUMENT before it is parsed " +
+          "(parsing is synchronous: a multi-megabyte text would hold the event loop)",
+      ),
   })
   .refine((l) => l.statementTimeoutMs <= l.maxStatementTimeoutMs || l.maxStatementTimeoutMs === 0, {
     message: "statementTimeoutMs must not exceed maxStatementTimeoutMs",
@@ -260,6 +280,9 @@ export const ProxyConfig = z
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe("Statement and result limits"),
     sessions: SessionsConfig.default(SessionsConfig.parse({})).describe("Session limits"),
     logging: LoggingConfig.default(LoggingConfig.parse({})).describe("Logging"),
+    tracing: TracingConfig.default(TracingConfig.parse({})).describe(
+      "OpenTelemetry traces over OTLP; the standard OTEL_* environment variables win over these keys",
+    ),
     auth: AuthConfig.optional().describe("Authentication; absent = callers are identified by their address only"),
     roles: z
       .record(z.string().min(1), RoleConfig)
@@ -267,6 +290,8 @@ export const ProxyConfig = z
       .describe("Authorization: what each role may run, per database. Used when auth is configured"),
     policy: PolicyConfig.default(PolicyConfig.parse({})).describe("Statement policy applied to every caller"),
     audit: AuditConfig.default(AuditConfig.parse({})).describe("Audit trail of executed statements"),
+    rateLimits: RateLimitsConfig.default(RateLimitsConfig.parse({})),
+    overload: OverloadConfig.default(OverloadConfig.parse({})),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.databases);

@@ -2,6 +2,15 @@
 // rules work unchanged; pool and session gauges are collected on scrape from their owners.
 import { getHeapStatistics } from "node:v8";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { HealthMetrics } from "./health-metrics.js";
+
+/** prom-client's default gauges whose names end in _total, which promtool refuses for a gauge; the same counts
+ * stay available, by type, in nodejs_active_handles, nodejs_active_requests and nodejs_active_resources. */
+const GAUGES_NAMED_LIKE_COUNTERS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
 
 /** What the pool gauges read on scrape. A db/ pool's stats() returns these fields (and more); the shape is declared
  * here so that observability imports nothing from the layers that use it. */
@@ -27,12 +36,15 @@ export class Metrics {
   readonly poolConnectionsCreated: Counter<"database">;
   readonly poolConnectionsClosed: Counter<"database">;
   readonly sessionsExpired: Counter<string>;
+  readonly health: HealthMetrics;
   private readonly poolSources = new Map<string, () => PoolGaugeReading>();
   private sessionSource: () => number = () => 0;
 
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    for (const name of GAUGES_NAMED_LIKE_COUNTERS) this.registry.removeSingleMetric(name);
+    this.health = new HealthMetrics(this.registry);
     new Gauge({
       name: "nodejs_heap_size_limit_bytes",
       help: "V8 heap size limit (the ceiling the heap alert compares against).",

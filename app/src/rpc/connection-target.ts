@@ -1,10 +1,12 @@
 // Where a statement runs: on the caller's session connection (serialized with the session's other calls),
 // or on a pooled connection of the named database in auto-commit, returned to the pool afterwards.
 
-import { databaseNotFound } from "../core/api-error.js";
+import { ApiError, databaseNotFound } from "../core/api-error.js";
 import type { CallContext } from "../core/call-context.js";
 import type { Database } from "../db/database-registry.js";
 import type { Connection } from "../db/driver.js";
+import { DbError } from "../db/errors.js";
+import { dbSystemName, inSpan } from "../observability/spans.js";
 import type { Session } from "../sessions/session.js";
 import type { ServiceDeps } from "./service-deps.js";
 
@@ -41,7 +43,16 @@ export async function withTarget<T>(
   ctx.database = database.name;
   // The caller's role may name its own, less privileged, database login (least privilege in the database).
   const pool = database.poolFor(deps.logins?.loginFor(ctx.identity.roles, database.name));
-  const lease = await pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal);
+  // The span's length is the wait for a free connection.
+  const lease = await inSpan(
+    "pool acquire",
+    { "db.system.name": dbSystemName(database.driver), "db.client.connection.pool.name": database.name },
+    () => pool.acquire({ rpc: ctx.method, caller: ctx.identity.id }, ctx.signal),
+    {
+      errorType: (error) =>
+        error instanceof ApiError ? error.reason : error instanceof DbError ? error.kind : "error",
+    },
+  );
   try {
     return await work({ connection: lease.connection, database, session: undefined });
   } finally {

@@ -12,6 +12,7 @@ import type {
   ExecuteStreamRequest,
   ExecuteStreamResponse,
 } from "../gen/informix/proxy/v1/sql_service.js";
+import { activeSpan } from "../observability/spans.js";
 import type { StatementDecision } from "../policy/statement-guard.js";
 import { withTarget } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
@@ -82,6 +83,7 @@ export async function executeStream(
           const rows = await cursor.next(fetchSize);
           if (rows.length === 0) break;
           rowCount += rows.length;
+          activeSpan()?.addEvent("batch", { "db.response.returned_rows": rows.length });
           await write(encodeRowBatchResponse(rows));
         }
         ctx.logFields.rows = rowCount;

@@ -3,8 +3,10 @@
 
 import { type StatementOutcome, statementAuditRecord } from "../audit/statement-audit-record.js";
 import type { CallContext } from "../core/call-context.js";
+import { seenByClient } from "../core/call-outcome.js";
 import type { ParsedStatement } from "../core/parsed-statement.js";
-import { codeName } from "../core/status-codes.js";
+import { codeName, StatusCode } from "../core/status-codes.js";
+import { dbSystemName, inSpan, SpanKind } from "../observability/spans.js";
 import type { StatementDecision } from "../policy/statement-guard.js";
 import type { Target } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
@@ -50,8 +52,9 @@ export async function runAudited<T>(
   let status = "OK";
   let rows = 0;
   try {
-    const outcome = await run();
+    const outcome = await statementSpan(target, decision, run);
     rows = outcome.rows;
+    status = codeName(seenByClient(ctx, StatusCode.OK));
     return outcome.value;
   } catch (error) {
     status = statusOf(error, ctx, target);
@@ -63,8 +66,39 @@ export async function runAudited<T>(
   }
 }
 
+/** The statement's span: its shape (the fingerprint, never a literal or a parameter value), database and rows. */
+function statementSpan<T>(
+  target: Target,
+  decision: StatementDecision,
+  run: () => Promise<{ value: T; rows: number }>,
+): Promise<{ value: T; rows: number }> {
+  const database = target.database.name;
+  // The fingerprint's first word is the statement's kind keyword (SELECT, INSERT, ...), never client data.
+  const operation = (decision.fingerprint.match(/^\s*([A-Za-z]+)/)?.[1] ?? decision.statementClass).toUpperCase();
+  const system = dbSystemName(target.database.driver);
+  return inSpan(
+    `${operation} ${database}`,
+    {
+      "db.system": system,
+      "db.system.name": system,
+      "db.namespace": database,
+      "db.operation.name": operation,
+      "db.query.text": decision.fingerprint,
+      "proxy.statement.class": decision.statementClass,
+      "proxy.statement.fingerprint_id": decision.fingerprintId,
+      ...(target.session ? { "proxy.session.id": target.session.id } : {}),
+    },
+    async (span) => {
+      const outcome = await run();
+      span.setAttribute("db.response.returned_rows", outcome.rows);
+      return outcome;
+    },
+    { kind: SpanKind.CLIENT, errorType: (error) => toApiError(error, database).reason },
+  );
+}
+
 function statusOf(error: unknown, ctx: CallContext, target: Target): string {
-  return ctx.signal.aborted ? "Canceled" : codeName(toApiError(error, target.database.name).code);
+  return codeName(seenByClient(ctx, toApiError(error, target.database.name).code));
 }
 
 function recordAudit(

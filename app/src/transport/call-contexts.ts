@@ -41,6 +41,13 @@ export function peerCertificateOf(call: {
   return certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
 }
 
+/** Timer and clock granularity between grpc-js's deadline timer and the deadline it reports. */
+const DEADLINE_SLACK_MS = 10;
+
+function deadlineExceeded(): ApiError {
+  return new ApiError(StatusCode.DEADLINE_EXCEEDED, "client deadline exceeded", { reason: "DEADLINE_EXCEEDED" });
+}
+
 function openContext(
   path: string,
   type: CallContext["type"],
@@ -51,13 +58,7 @@ function openContext(
   const deadline = deadlineOf(call.getDeadline());
   let timer: NodeJS.Timeout | undefined;
   if (deadline !== undefined) {
-    timer = setTimeout(
-      () =>
-        controller.abort(
-          new ApiError(StatusCode.DEADLINE_EXCEEDED, "client deadline exceeded", { reason: "DEADLINE_EXCEEDED" }),
-        ),
-      Math.max(0, deadline - Date.now()),
-    );
+    timer = setTimeout(() => controller.abort(deadlineExceeded()), Math.max(0, deadline - Date.now()));
     timer.unref();
   }
   const listeners: Array<(outcome: CallOutcome) => void> = [];
@@ -73,6 +74,7 @@ function openContext(
     identity: { id: "anonymous", method: "peer", roles: [] },
     database: undefined,
     logFields: {},
+    trace: undefined,
     end(outcome) {
       if (ended) return;
       ended = true;
@@ -83,9 +85,15 @@ function openContext(
       listeners.push(listener);
     },
   };
-  // grpc-js reports a cancel after every finished call too; only one before the end aborts the work.
+  // grpc-js reports a cancel after every finished call too; only one before the end aborts the work. At the
+  // deadline grpc-js answers DEADLINE_EXCEEDED itself and then reports the call cancelled: that is no cancel.
   const cancelled = () => {
-    if (!ended) controller.abort(new ApiError(StatusCode.CANCELLED, "call cancelled", { reason: "CANCELLED" }));
+    if (ended) return;
+    controller.abort(
+      deadline !== undefined && Date.now() >= deadline - DEADLINE_SLACK_MS
+        ? deadlineExceeded()
+        : new ApiError(StatusCode.CANCELLED, "call cancelled", { reason: "CANCELLED" }),
+    );
   };
   return { ctx, cancelled };
 }

@@ -3,6 +3,7 @@
 // "internal error", and the call's observation ends with the code and reason.
 import type { ServiceError } from "@grpc/grpc-js";
 import { ApiError } from "../core/api-error.js";
+import { seenByClient } from "../core/call-outcome.js";
 import { StatusCode } from "../core/status-codes.js";
 import type { Logger } from "../observability/logger.js";
 import { toApiError } from "../rpc/db-error-mapping.js";
@@ -21,6 +22,7 @@ export function failCall(ctx: GrpcCallContext | undefined, error: unknown, logge
       "database unavailable",
     );
   }
-  ctx?.end({ code: apiError.code, reason: apiError.reason });
+  // The client of a cancelled call or one past its deadline saw that, whatever the handler threw afterwards.
+  ctx?.end({ code: ctx ? seenByClient(ctx, apiError.code) : apiError.code, reason: apiError.reason });
   return toServiceError(apiError);
 }

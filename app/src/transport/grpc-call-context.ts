@@ -4,6 +4,7 @@
 import type { PresentedCredentials } from "../auth/authenticator.js";
 import type { CallContext, RpcLogFields } from "../core/call-context.js";
 import type { StatusCode } from "../core/status-codes.js";
+import type { ServerSpan } from "../observability/spans.js";
 
 export interface TransportLogFields extends RpcLogFields {
   /** Why authentication refused the call (never the credential). */
@@ -18,6 +19,8 @@ export interface CallOutcome {
 
 export interface GrpcCallContext extends CallContext, PresentedCredentials {
   readonly logFields: TransportLogFields;
+  /** The call's server span and the context it is active in (set by the observe interceptor). */
+  trace: ServerSpan | undefined;
   /** Ends the call: the first end counts (timing and status are taken once), later ones are ignored. */
   end(outcome: CallOutcome): void;
   /** Called once when the call ends. */

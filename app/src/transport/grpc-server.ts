@@ -9,6 +9,7 @@ import {
   type SqlServiceServer,
   SqlServiceService,
 } from "../gen/informix/proxy/v1/sql_service.js";
+import type { Admission } from "../limits/admission.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import * as executeHandlers from "../rpc/execute-handlers.js";
@@ -18,6 +19,7 @@ import * as sessionHandlers from "../rpc/session-handlers.js";
 import { CallContexts } from "./call-contexts.js";
 import type { GrpcCallContext } from "./grpc-call-context.js";
 import { createHandlerAdapter, type HandlerAdapter } from "./handler-adapter.js";
+import { admissionInterceptor } from "./interceptors/admission.js";
 import { type IdentityResolver, identityInterceptor, peerIdentity } from "./interceptors/identity.js";
 import { observeInterceptor } from "./interceptors/observe.js";
 import { addReflection } from "./reflection.js";
@@ -41,6 +43,8 @@ export interface GrpcServerOptions {
   authentication?: IdentityResolver;
   /** With authentication: serve reflection to unauthenticated callers too. */
   anonymousReflection?: boolean;
+  /** Admission control (limits/): shedding, rates and in-flight caps, right after the caller is identified. */
+  admission?: Admission;
 }
 
 export function createSqlServiceImplementation(deps: ServiceDeps, adapter: HandlerAdapter): SqlServiceServer {
@@ -100,6 +104,16 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
         (path) => !isHealth(path) && !(isReflection(path) && (!authenticated || options.anonymousReflection === true)),
         options.logger,
       ),
+      ...(options.admission
+        ? [
+            admissionInterceptor(
+              contexts,
+              options.admission,
+              (path) => !isHealth(path) && !isReflection(path),
+              options.logger,
+            ),
+          ]
+        : []),
     ],
   });
   const adapter = createHandlerAdapter(contexts, options.logger);

@@ -3,8 +3,10 @@
 // status, failCall) and sends the result, honouring back-pressure on streams.
 import { once } from "node:events";
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
+import { seenByClient } from "../core/call-outcome.js";
 import { StatusCode } from "../core/status-codes.js";
 import type { Logger } from "../observability/logger.js";
+import { runInContext } from "../observability/spans.js";
 import type { CallContexts } from "./call-contexts.js";
 import { failCall } from "./error-status.js";
 import type { GrpcCallContext } from "./grpc-call-context.js";
@@ -23,9 +25,14 @@ export interface HandlerAdapter {
   serverStream<Req, Res>(handler: StreamHandler<Req, Res>): (call: ServerWritableStream<Req, Res>) => void;
 }
 
-/** A handler that finished while the client had gone (cancel or deadline) counts as cancelled. */
+/** A handler that finished while the client had gone counts as what the client saw: cancelled or past its deadline. */
 function succeeded(ctx: GrpcCallContext): void {
-  ctx.end({ code: ctx.signal.aborted ? StatusCode.CANCELLED : StatusCode.OK, reason: undefined });
+  ctx.end({ code: seenByClient(ctx, StatusCode.OK), reason: undefined });
+}
+
+/** Runs the handler with the call's span active, so its log lines and child spans belong to the call. */
+function inCallContext<T>(ctx: GrpcCallContext, run: () => T): T {
+  return ctx.trace ? runInContext(ctx.trace.context, run) : run();
 }
 
 export function createHandlerAdapter(contexts: CallContexts, logger: Logger): HandlerAdapter {
@@ -35,7 +42,7 @@ export function createHandlerAdapter(contexts: CallContexts, logger: Logger): Ha
     unary: (handler) => (call, callback) => {
       const ctx = contexts.of(call.metadata);
       if (!ctx) return callback(missing());
-      handler(ctx, call.request).then(
+      inCallContext(ctx, () => handler(ctx, call.request)).then(
         (response) => {
           succeeded(ctx);
           callback(null, response);
@@ -56,7 +63,7 @@ export function createHandlerAdapter(contexts: CallContexts, logger: Logger): Ha
           await Promise.race([once(call, "drain"), once(ctx.signal, "abort")]);
         }
       };
-      handler(ctx, call.request, write).then(
+      inCallContext(ctx, () => handler(ctx, call.request, write)).then(
         () => {
           succeeded(ctx);
           if (!ctx.signal.aborted) call.end();

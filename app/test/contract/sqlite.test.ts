@@ -14,6 +14,7 @@ driverContract({
       path: join(dir, "contract.db"),
       demo: false,
       readOnly: false,
+      maxAbandonedStatements: 4,
       default: false,
       pool: undefined as never,
     }),

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { PoolConfig } from "../../src/config/schema.js";
 import type { Connection } from "../../src/db/driver.js";
 import { createPostgresDriver } from "../../src/db/drivers/postgres/index.js";
-import { createSqliteDriver, type SqliteConnection } from "../../src/db/drivers/sqlite/index.js";
+import { createSqliteDriver } from "../../src/db/drivers/sqlite/index.js";
 import { DbError } from "../../src/db/errors.js";
 import { ConnectionPool, type ConnectionPoolOptions } from "../../src/db/pool.js";
 import type { LeaseHolder, PoolObserver } from "../../src/db/pool-types.js";
@@ -14,7 +14,8 @@ import { createTestDatabase } from "../support/postgres.js";
 const baseConfig: PoolConfig = {
   max: 2,
   minIdle: 0,
-  acquireTimeoutMs: 200,
+  // Each SQLite connection starts a worker thread: well under a second, but not 200 ms on a busy machine.
+  acquireTimeoutMs: 3000,
   idleTimeoutMs: 600_000,
   maxLifetimeMs: 1_800_000,
   validationTimeoutMs: 1000,
@@ -51,6 +52,7 @@ const sqlite = createSqliteDriver({
   path: ":memory:",
   demo: false,
   readOnly: false,
+  maxAbandonedStatements: 4,
   default: false,
   pool: baseConfig,
 });
@@ -95,7 +97,8 @@ describe("ConnectionPool", () => {
   });
 
   it("fails with resource_exhausted naming the database and pool size after the acquire timeout", async () => {
-    const { pool, observer } = makePool({ max: 1 });
+    const { pool, observer } = makePool({ max: 1, minIdle: 1, acquireTimeoutMs: 200 });
+    await vi.waitFor(() => expect(pool.stats().idle).toBe(1), { timeout: 10_000 });
     const held = await pool.acquire(holder);
     const error = await pool.acquire(holder).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DbError);
@@ -173,7 +176,7 @@ describe("ConnectionPool", () => {
   it("destroys broken connections on release and on borrow-time validation", async () => {
     const { pool, observer } = makePool({ max: 1 }, { validateAfterIdleMs: 0 });
     const lease = await pool.acquire(holder);
-    (lease.connection as SqliteConnection).database.close(); // the database handle is gone: broken
+    await lease.connection.close(); // the database handle is gone: broken
     expect(lease.connection.broken).toBe(true);
     await lease.release();
     expect(observer.closed).toBe(1);
@@ -182,8 +185,8 @@ describe("ConnectionPool", () => {
     await next.release();
 
     // Fails validation while idle: replaced transparently.
-    const idleOne = next.connection as SqliteConnection;
-    idleOne.database.close();
+    const idleOne = next.connection;
+    await idleOne.close();
     const replaced = await pool.acquire(holder);
     expect(replaced.connection.id).not.toBe(idleOne.id);
     await replaced.connection.validate();

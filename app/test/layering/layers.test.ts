@@ -68,6 +68,8 @@ const CASES: Array<[string, string, string[]]> = [
   ["transport/ac.ts", "proxy.ts", ["entry-points-on-top", "transport-top-layer"]],
   ["policy/ad.ts", "gen/ae.ts", ["generated-code-at-the-edge"]],
   ["gen/af.ts", "core/ag.ts", ["generated-code-imports-nothing"]],
+  ["limits/ba.ts", "transport/bb.ts", ["limits-below-rpc"]],
+  ["db/bc.ts", "limits/bd.ts", ["db-below-domain"]],
   // allowed directions
   ["db/ah.ts", "db/ai.ts", []],
   ["transport/aj.ts", "rpc/ak.ts", []],
@@ -79,6 +81,8 @@ const CASES: Array<[string, string, string[]]> = [
   ["audit/av.ts", "core/aw.ts", []],
   ["rpc/ax.ts", "gen/ay.ts", []],
   ["cli/az.ts", "proxy.ts", []],
+  ["transport/be.ts", "limits/bf.ts", []],
+  ["limits/bg.ts", "db/bh.ts", []],
 ];
 
 describe("a wrong-way import", () => {

@@ -70,6 +70,8 @@ export async function startTestProxy(driver: TestDriver, options: TestProxyOptio
       databases: { main: database },
       logging: { level: "silent" },
       audit: { enabled: false },
+      // The test process also runs vitest's own work on its event loop: shedding would refuse calls at random.
+      overload: { maxEventLoopDelayMs: 0 },
     },
     options.configPatch ?? {},
   );

@@ -22,8 +22,11 @@ const INFORMIX_MODULE = "./informix/index.js";
 
 export async function createDriver(name: string, config: DatabaseConfig, deps: DriverDeps): Promise<Driver> {
   switch (config.driver) {
-    case "sqlite":
-      return createSqliteDriver(config, { logger: deps.logger });
+    case "sqlite": {
+      const driver = createSqliteDriver(config, { logger: deps.logger });
+      await driver.warmedUp;
+      return driver;
+    }
     case "postgres":
       // Statements for PostgreSQL are parsed by PostgreSQL's own parser (WebAssembly), loaded once here at start-up.
       await loadPostgresParser();

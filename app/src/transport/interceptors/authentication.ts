@@ -9,6 +9,7 @@ import { readBearer } from "../../auth/bearer-token.js";
 import { ApiError, internalError } from "../../core/api-error.js";
 import type { Identity } from "../../core/identity.js";
 import type { Logger } from "../../observability/logger.js";
+import { inSpan } from "../../observability/spans.js";
 import type { IdentityResolver } from "./identity.js";
 
 export const INVALID_CREDENTIALS_MESSAGE = "invalid credentials";
@@ -64,7 +65,19 @@ export function decide(
 /** The identity resolver of the identity interceptor when auth is configured: names the caller or refuses. */
 export function createAuthentication(authenticators: readonly Authenticator[], logger: Logger): IdentityResolver {
   const missingMessage = missingCredentialsMessage(authenticators.map((a) => a.method));
-  return async (ctx) => {
+  return (ctx) =>
+    inSpan(
+      "authenticate",
+      {},
+      async (span) => {
+        const identity = await authenticate(ctx);
+        span.setAttributes({ "enduser.id": identity.id, "proxy.auth.method": identity.method });
+        return identity;
+      },
+      { errorType: (error) => (error instanceof ApiError ? error.reason : "error") },
+    );
+
+  async function authenticate(ctx: Parameters<IdentityResolver>[0]): Promise<Identity> {
     let outcomes: AuthOutcome[];
     try {
       outcomes = await Promise.all(authenticators.map((a) => a.authenticate(ctx)));
@@ -80,5 +93,5 @@ export function createAuthentication(authenticators: readonly Authenticator[], l
     ctx.logFields.authFailure = failure;
     logger.warn({ method: `${ctx.service}/${ctx.method}`, peer: ctx.peer, reason: failure }, "authentication refused");
     throw unauthenticated(decision.refused === "missing" ? missingMessage : INVALID_CREDENTIALS_MESSAGE);
-  };
+  }
 }

@@ -5,6 +5,7 @@
 import { ResponderBuilder, ServerInterceptingCall, type ServerInterceptor, ServerListenerBuilder } from "@grpc/grpc-js";
 import type { Identity } from "../../core/identity.js";
 import type { Logger } from "../../observability/logger.js";
+import { runInContext } from "../../observability/spans.js";
 import type { CallContexts } from "../call-contexts.js";
 import { failCall } from "../error-status.js";
 import type { GrpcCallContext } from "../grpc-call-context.js";
@@ -34,7 +35,7 @@ export function identityInterceptor(
                   call.sendStatus(failCall(undefined, new Error("no call context for this call"), logger));
                   return;
                 }
-                resolve(ctx).then(
+                (ctx.trace ? runInContext(ctx.trace.context, () => resolve(ctx)) : resolve(ctx)).then(
                   (identity) => {
                     ctx.identity = identity;
                     nextMetadata(metadata);

@@ -1,10 +1,11 @@
-// One log line and the go-grpc-prometheus metrics per RPC, taken here and nowhere else: timed from the call's
+// One log line, one server span and the go-grpc-prometheus metrics per RPC, taken here and nowhere else: timed from the call's
 // metadata to its end (ctx.end). Logs carry method, caller, database, session, status
 // and duration; never SQL parameter values.
 import { ResponderBuilder, ServerInterceptingCall, type ServerInterceptor, ServerListenerBuilder } from "@grpc/grpc-js";
 import { codeName, StatusCode } from "../../core/status-codes.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Metrics } from "../../observability/metrics.js";
+import { endServerSpan, startServerSpan, traceIds } from "../../observability/spans.js";
 import { type CallContexts, callTypeOf, splitPath } from "../call-contexts.js";
 
 export function observeInterceptor(
@@ -31,8 +32,12 @@ export function observeInterceptor(
           .withOnReceiveMetadata((metadata, nextMetadata) => {
             const ctx = contexts.of(metadata);
             const started = process.hrtime.bigint();
+            // The server span continues the client's trace (W3C traceparent) when the call carries one.
+            if (ctx) ctx.trace = startServerSpan(service, method, metadata);
             ctx?.onEnd(({ code, reason }) => {
               count();
+              const span = ctx.trace?.span;
+              if (span) endServerSpan(span, code, codeName(code), ctx.database);
               const seconds = Number(process.hrtime.bigint() - started) / 1e9;
               metrics.grpcHandled.inc({ ...labels, grpc_code: codeName(code) });
               metrics.grpcHandlingSeconds.observe(labels, seconds);
@@ -45,6 +50,7 @@ export function observeInterceptor(
                 ...ctx.logFields,
                 // The reason only: database messages can quote parameter values (e.g. "invalid input syntax: 'x'").
                 ...(reason ? { reason } : {}),
+                ...traceIds(span),
               };
               if (code === StatusCode.OK || code === StatusCode.CANCELLED) logger.info(line, "rpc");
               else logger.warn(line, "rpc");

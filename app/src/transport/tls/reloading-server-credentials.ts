@@ -13,6 +13,8 @@ export interface ServerTlsOptions {
   requestClientCert: boolean;
   /** Refuse the handshake without a valid client certificate. */
   requireClientCert: boolean;
+  /** Close a connection whose TLS handshake has not finished by then (Node's default: 120 s). */
+  handshakeTimeoutMs?: number;
 }
 
 export class ReloadingServerCredentials extends ServerCredentials {
@@ -21,6 +23,7 @@ export class ReloadingServerCredentials extends ServerCredentials {
       minVersion: options.minVersion,
       requestCert: options.requestClientCert,
       rejectUnauthorized: options.requestClientCert && options.requireClientCert,
+      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: options.handshakeTimeoutMs }),
     };
     super(serverOptions, initial);
   }

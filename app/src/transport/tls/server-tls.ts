@@ -11,6 +11,8 @@ type Env = Record<string, string | undefined>;
 export interface ServerTlsDeps {
   logger: Logger;
   env?: Env;
+  /** A TLS handshake not finished by then closes the connection (server.connections.handshakeTimeoutMs). */
+  handshakeTimeoutMs?: number;
 }
 
 export type ReloadOutcome = "unchanged" | "reloaded" | "failed";
@@ -38,6 +40,7 @@ export async function createServerTls(config: TlsConfig, deps: ServerTlsDeps): P
       minVersion: config.minVersion,
       requestClientCert: config.clientCa !== undefined,
       requireClientCert: config.requireClientCert,
+      ...(deps.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: deps.handshakeTimeoutMs }),
     },
     material.contextOptions,
   );

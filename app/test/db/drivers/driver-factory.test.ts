@@ -12,7 +12,15 @@ describe("createDriver", () => {
   it("builds the sqlite driver", async () => {
     const driver = await createDriver(
       "demo",
-      { driver: "sqlite", path: ":memory:", demo: true, readOnly: false, default: true, pool: PoolConfig.parse({}) },
+      {
+        driver: "sqlite",
+        path: ":memory:",
+        demo: true,
+        readOnly: false,
+        maxAbandonedStatements: 4,
+        default: true,
+        pool: PoolConfig.parse({}),
+      },
       deps,
     );
     expect(driver.name).toBe("sqlite");

@@ -17,6 +17,7 @@ function config(overrides: Partial<SqliteDatabaseConfig>): SqliteDatabaseConfig 
     path: join(dir, "x.db"),
     demo: false,
     readOnly: false,
+    maxAbandonedStatements: 4,
     default: false,
     pool: PoolConfig.parse({}),
     ...overrides,

@@ -10,6 +10,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import type { ParsedStatement } from "../../../core/parsed-statement.js";
 import { dialectFor } from "../../../sql/dialects.js";
+import { copiesWithClient } from "../../../sql/postgres/classify-tree.js";
 import type {
   Connection,
   Cursor,
@@ -215,8 +216,12 @@ export class PostgresConnection implements Connection {
     try {
       const parsed =
         statement.parsed?.dialect === "postgres" ? statement.parsed : dialectFor("postgres").parse(statement.sql);
+      if (parsed.statements.some(copiesWithClient)) {
+        throw new DbError("unsupported", "COPY ... TO STDOUT / FROM STDIN is not supported: use SELECT or INSERT");
+      }
       return { sql: parsed.driverSql, count: parsed.placeholderCount };
     } catch (error) {
+      if (error instanceof DbError) throw error;
       throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });
     }
   }

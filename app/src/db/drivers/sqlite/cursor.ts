@@ -1,111 +1,100 @@
-// Reads a SQLite result in batches. node:sqlite steps synchronously, so between batches the cursor
-// yields to the event loop (other calls keep being served) and checks the abort signal. One step of
-// one row cannot be interrupted: a single slow step (a huge sort or aggregate) runs to its end.
-import type { SQLOutputValue, StatementResultingChanges } from "node:sqlite";
+// A SQLite result read from the connection's worker in batches. The worker steps the statement only when
+// asked, so a slow client slows the statement instead of filling memory; one batch is read ahead while the
+// previous one is being sent, so the worker's stepping and the main thread's encoding overlap.
+import type { SQLOutputValue } from "node:sqlite";
 import type { Cursor } from "../../driver.js";
 import { DbError } from "../../errors.js";
 import type { ColumnInfo, PortableType, Row } from "../../values.js";
-import { mapSqliteError } from "./errors.js";
-import { fromSqliteValue, portableTypeOfValue } from "./values.js";
+import type { FetchReply, OpenCursorReply } from "./protocol.js";
+import { fromSqliteValue } from "./values.js";
+import { CANCELLED_MESSAGE } from "./worker-client.js";
 
-/** Rows stepped synchronously before yielding to the event loop. */
-export const ROWS_PER_SLICE = 1000;
-
-type RowIterator = Iterator<SQLOutputValue[]> & { return?(): IteratorResult<SQLOutputValue[]> };
-
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+export function mapRows(raw: SQLOutputValue[][], columns: ColumnInfo[]): Row[] {
+  const types: PortableType[] = columns.map((c) => c.type);
+  return raw.map((row) => row.map((value, index) => fromSqliteValue(value, types[index] ?? "unknown")));
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DbError("timeout", "statement cancelled (timeout or client cancel)");
+export interface CursorChannel {
+  fetch(cursorId: number, maxRows: number, signal: AbortSignal | undefined): Promise<FetchReply>;
+  close(cursorId: number): Promise<void>;
 }
 
-export function mapRow(raw: SQLOutputValue[], types: PortableType[]): Row {
-  return raw.map((value, index) => fromSqliteValue(value, types[index] ?? "unknown"));
-}
-
-/** Expression columns have no declared type: take it from the first row's values. */
-export function refineColumns(columns: ColumnInfo[], firstRow: SQLOutputValue[] | undefined): ColumnInfo[] {
-  if (!firstRow) return columns;
-  return columns.map((column, index) =>
-    column.type === "unknown" && column.nativeType === ""
-      ? { ...column, type: portableTypeOfValue(firstRow[index] ?? null) }
-      : column,
-  );
-}
-
-export class SqliteRowCursor implements Cursor {
+export class SqliteWorkerCursor implements Cursor {
+  readonly columns: ColumnInfo[];
+  readonly rowsAffected: number;
+  private readonly cursorId: number | undefined;
+  private buffered: SQLOutputValue[][];
+  private done: boolean;
   private closed = false;
-  private exhausted = false;
-  private readonly types: PortableType[];
+  private ahead: Promise<FetchReply> | undefined;
 
   constructor(
-    private readonly iterator: RowIterator,
-    readonly columns: ColumnInfo[],
-    private buffered: SQLOutputValue[] | undefined,
+    opened: OpenCursorReply,
     private readonly signal: AbortSignal | undefined,
-    private readonly onClose: () => void,
+    private readonly channel: CursorChannel,
   ) {
-    this.types = columns.map((c) => c.type);
-    if (!buffered) this.exhausted = true;
+    this.columns = opened.columns;
+    this.rowsAffected = opened.rowsAffected;
+    this.cursorId = opened.cursorId;
+    this.buffered = opened.rows;
+    this.done = opened.done || opened.cursorId === undefined;
   }
 
-  readonly rowsAffected = 0;
-
   async next(maxRows: number): Promise<Row[]> {
-    if (this.closed || this.exhausted) return [];
-    const rows: Row[] = [];
-    if (this.buffered) {
-      rows.push(mapRow(this.buffered, this.types));
-      this.buffered = undefined;
+    if (this.closed) return [];
+    if (this.signal?.aborted) {
+      await this.close();
+      throw new DbError("timeout", CANCELLED_MESSAGE);
     }
+    const raw = this.take(maxRows);
     try {
-      while (rows.length < maxRows) {
-        throwIfAborted(this.signal);
-        const sliceEnd = Math.min(maxRows, rows.length + ROWS_PER_SLICE);
-        while (rows.length < sliceEnd) {
-          const step = this.iterator.next();
-          if (step.done) {
-            this.exhausted = true;
-            return rows;
-          }
-          rows.push(mapRow(step.value, this.types));
-        }
-        if (rows.length < maxRows) await yieldToEventLoop();
+      while (raw.length < maxRows && !this.done) {
+        const reply = await (this.ahead ?? this.fetch(maxRows - raw.length));
+        this.ahead = undefined;
+        if (reply.done) this.done = true;
+        this.buffered = reply.rows;
+        raw.push(...this.take(maxRows - raw.length));
       }
     } catch (error) {
       await this.close();
-      throw mapSqliteError(error);
+      throw error;
     }
-    return rows;
+    if (!this.done && this.buffered.length < maxRows) this.readAhead(maxRows - this.buffered.length);
+    return mapRows(raw, this.columns);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Resets the statement so SQLite releases its read lock now, not when it is garbage-collected.
-    try {
-      this.iterator.return?.();
-    } catch {
-      // already finalized with its connection
+    this.buffered = [];
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    if (ahead) await ahead.catch(() => undefined);
+    if (this.cursorId !== undefined && !this.done) {
+      this.done = true;
+      await this.channel.close(this.cursorId).catch(() => undefined);
     }
-    this.onClose();
-  }
-}
-
-/** A statement that returns no rows, already run. */
-export class SqliteChangesCursor implements Cursor {
-  readonly columns: ColumnInfo[] = [];
-  readonly rowsAffected: number;
-
-  constructor(result: StatementResultingChanges) {
-    this.rowsAffected = Number(result.changes);
   }
 
-  async next(): Promise<Row[]> {
-    return [];
+  private take(max: number): SQLOutputValue[][] {
+    if (this.buffered.length <= max) {
+      const all = this.buffered;
+      this.buffered = [];
+      return all;
+    }
+    const some = this.buffered.slice(0, max);
+    this.buffered = this.buffered.slice(max);
+    return some;
   }
 
-  async close(): Promise<void> {}
+  private fetch(maxRows: number): Promise<FetchReply> {
+    return this.channel.fetch(this.cursorId as number, maxRows, this.signal);
+  }
+
+  private readAhead(maxRows: number): void {
+    const ahead = this.fetch(maxRows);
+    // Awaited by the next next() or by close(); never an unhandled rejection meanwhile.
+    ahead.catch(() => undefined);
+    this.ahead = ahead;
+  }
 }

@@ -103,6 +103,7 @@ export function fromSqliteValue(value: SQLOutputValue, type: PortableType): SqlV
   if (typeof value === "bigint") return { kind: "int64", value };
   if (typeof value === "number") return { kind: "double", value };
   if (typeof value === "string") return { kind: "string", value };
-  if (value instanceof Uint8Array) return { kind: "bytes", value: new Uint8Array(value) };
+  // Values arrive from the worker thread in memory of their own: no copy needed.
+  if (value instanceof Uint8Array) return { kind: "bytes", value };
   return { kind: "string", value: String(value) };
 }
