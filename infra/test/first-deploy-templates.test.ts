@@ -314,6 +314,33 @@ describe("EKS has a metrics path to Managed Prometheus", () => {
   });
 });
 
+describe("alarms reach the alert topic", () => {
+  it.each(["aps.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"])(
+    "%s may publish to the (policy-protected, encrypted) topic and use its key",
+    async (service) => {
+      const resolver = prod.resolver();
+      const topic = only(resolver, "AWS::SNS::Topic");
+      const topicArn = String(resolver.ref(topic.stack, topic.logicalId));
+      const context = { "aws:SourceAccount": TEST_ACCOUNT };
+      const publish = await evaluate(
+        resolver,
+        { principalArn: service, action: "sns:Publish", resource: topicArn, context },
+        [],
+      );
+      expect(publish.allowed, publish.detail).toBe(true);
+      const keyArn = String(resolver.resolve(topic.stack, topic.resource.Properties?.KmsMasterKeyId ?? null));
+      const key = resolver.findByIdentity(keyArn, "AWS::KMS::Key") ?? resolver.findByIdentity(keyArn);
+      const arn = key ? String(resolver.getAtt(key.stack, key.logicalId, "Arn")) : keyArn;
+      const dataKey = await evaluate(
+        resolver,
+        { principalArn: service, action: "kms:GenerateDataKey", resource: arn, context },
+        [],
+      );
+      expect(dataKey.allowed, dataKey.detail).toBe(true);
+    },
+  );
+});
+
 describe("the registry keeps release images", () => {
   it("release images (v1.2.3 beside sha-<commit>) never expire; old commit images and untagged layers do", () => {
     const repository = only(dev.resolver(), "AWS::ECR::Repository").props as {
