@@ -406,3 +406,20 @@ describe("the audit trail is kept and encrypted", () => {
     expect(deletion(dev).sort()).toEqual(["AWS::KMS::Key:Delete", "AWS::Logs::LogGroup:Delete"]);
   });
 });
+
+describe("a private DNS name for TLS", () => {
+  it("prod: clients reach the NLB by the name its certificate carries", () => {
+    const resolver = prod.resolver();
+    const zone = only(resolver, "AWS::Route53::HostedZone").props as { Name: string; VPCs: unknown[] };
+    expect(zone.Name).toBe("prod.internal.");
+    expect(zone.VPCs).toHaveLength(1);
+    const record = only(resolver, "AWS::Route53::RecordSet").props as {
+      Name: string;
+      Type: string;
+      AliasTarget: { DNSName: string };
+    };
+    expect(record).toMatchObject({ Name: "informix-grpc-proxy.prod.internal.", Type: "A" });
+    const nlb = only(resolver, "AWS::ElasticLoadBalancingV2::LoadBalancer");
+    expect(record.AliasTarget.DNSName).toContain(String(resolver.getAtt(nlb.stack, nlb.logicalId, "DNSName")));
+  });
+});

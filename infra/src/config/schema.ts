@@ -188,6 +188,23 @@ const EnvironmentConfigShape = z.strictObject({
     /** Pool size, session limits and statement timeouts, from one connection budget (checked at synth). */
     capacity: CapacityConfig.default(CapacityConfig.parse({})),
   }),
+  /**
+   * A private DNS name for the NLB, the name the proxy's TLS certificate carries: clients verify it instead of
+   * the NLB's generated name. A new private hosted zone in the VPC, or an existing zone by id.
+   */
+  dns: z
+    .strictObject({
+      zoneName: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a DNS zone such as proxy.internal"),
+      recordName: z
+        .string()
+        .regex(/^[a-z0-9-]+$/)
+        .default("informix-grpc-proxy"),
+      existingZoneId: z
+        .string()
+        .regex(/^Z[A-Z0-9]+$/)
+        .optional(),
+    })
+    .optional(),
   fargate: FargateConfig,
   eks: EksConfig.optional(),
   logRetentionDays: z.number().int().default(30),

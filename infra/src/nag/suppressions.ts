@@ -71,6 +71,12 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
       KMS_GRANT_ACTIONS,
       "DLM must encrypt snapshots (and their copies) with the volume's key; the grant names that key only.",
     );
+    acknowledge(
+      host.instance,
+      ["CloudFormation-Validate::W9010"],
+      "The AMI is hardcoded on purpose: it comes pinned from the environment file, because a parameter or an SSM " +
+        "lookup resolved at deploy time replaces the Informix host whenever AWS publishes a new image.",
+    );
     if (!host.instance.instance.disableApiTermination) {
       acknowledge(
         host.instance,

@@ -115,7 +115,7 @@ export class InformixHostStack extends Stack {
     key.grantEncryptDecrypt(dlmRole);
     key.grant(dlmRole, "kms:CreateGrant", "kms:DescribeKey");
     this.snapshotPolicy = new dlm.CfnLifecyclePolicy(this, "SnapshotPolicy", {
-      description: `informix-grpc-proxy ${config.name} host snapshots (Informix blocked)`,
+      description: `informix-grpc-proxy ${config.name} host snapshots - Informix blocked`,
       state: "ENABLED",
       executionRoleArn: dlmRole.roleArn,
       policyDetails: {

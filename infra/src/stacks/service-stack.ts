@@ -12,6 +12,8 @@ import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as route53 from "aws-cdk-lib/aws-route53";
+import * as route53Targets from "aws-cdk-lib/aws-route53-targets";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import {
@@ -325,6 +327,7 @@ export class ServiceStack extends Stack {
     });
 
     this.addAlarms(serviceName, props.alarmTopic);
+    if (config.dns) this.addPrivateName(config.dns, props.vpc);
 
     // What deploy.yml reads: the smoke test's target and the image a rollback returns to.
     new CfnOutput(this, "LoadBalancerDnsName", { value: this.loadBalancer.loadBalancerDnsName });
@@ -332,6 +335,22 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, "ImageDigest", {
       value: config.image.tag.startsWith("sha256:") ? config.image.tag : `tag:${config.image.tag}`,
     });
+  }
+
+  /** The name clients (and the TLS certificate) use: an alias record to the NLB in a private hosted zone. */
+  private addPrivateName(dns: NonNullable<EnvironmentConfig["dns"]>, vpc: ec2.IVpc): void {
+    const zone = dns.existingZoneId
+      ? route53.HostedZone.fromHostedZoneAttributes(this, "Zone", {
+          hostedZoneId: dns.existingZoneId,
+          zoneName: dns.zoneName,
+        })
+      : new route53.PrivateHostedZone(this, "Zone", { zoneName: dns.zoneName, vpc });
+    const record = new route53.ARecord(this, "GrpcName", {
+      zone,
+      recordName: dns.recordName,
+      target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+    });
+    new CfnOutput(this, "GrpcEndpoint", { value: `${record.domainName}:${GRPC_PORT}` });
   }
 
   /** What Prometheus cannot report: no task running at all, and targets the NLB considers unhealthy. */
