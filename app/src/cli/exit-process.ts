@@ -13,17 +13,35 @@ export function exitProcess(code: number, logger: Logger): void {
     { abandonedSqliteStatements: running, exitCode: code },
     "abandoned SQLite statements still run in their threads: ending the process by SIGTERM",
   );
-  flushLogs(logger);
-  process.removeAllListeners("SIGTERM");
-  process.kill(process.pid, "SIGTERM");
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    process.removeAllListeners("SIGTERM");
+    process.kill(process.pid, "SIGTERM");
+  };
+  // Ending by a signal skips pino's exit-time flush: end the log stream (it writes what is pending, the write in
+  // progress included) and go when it is done, or after a second at most.
+  setTimeout(end, 1000).unref();
+  endLogStream(logger, end);
 }
 
-/** Ending by a signal skips pino's exit-time flush of its buffered stdout writes. */
-function flushLogs(logger: Logger): void {
-  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
+interface EndableStream {
+  end(): void;
+  once(event: "finish" | "close", listener: () => void): void;
+}
+
+function endLogStream(logger: Logger, then: () => void): void {
+  const stream = (logger as unknown as Record<symbol, Partial<EndableStream> | undefined>)[pino.symbols.streamSym];
+  if (typeof stream?.end !== "function" || typeof stream.once !== "function") {
+    then();
+    return;
+  }
+  stream.once("finish", then);
+  stream.once("close", then);
   try {
-    stream?.flushSync?.();
+    stream.end();
   } catch {
-    // a full pipe: the lines are lost, the exit is not
+    then();
   }
 }
