@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the infrastructure check tools (cfn-lint, checkov, parliament, promtool, shellcheck, actionlint, helm,
+# Installs the infrastructure check tools (cfn-lint, checkov, parliament, promtool, amtool, shellcheck, actionlint, helm,
 # kubeconform and the Kubernetes JSON schemas from the PyPI package kubernetes-validate) once and prints
 # the folder holding their executables. Idempotent: a tool that already answers is not reinstalled.
 # Runs as root in CI (apt-get); set INFRA_TOOLS_DIR to relocate the cache.
@@ -63,6 +63,18 @@ if ! command -v promtool >/dev/null 2>&1 || ! command -v shellcheck >/dev/null 2
   # The package starts a Prometheus server where systemd/invoke-rc.d allows; we only need promtool.
 fi
 ln -sf "$(command -v promtool)" "$bin_dir/promtool"
+
+# amtool (Alertmanager's config checker) ships in Debian's prometheus-alertmanager package.
+if ! command -v amtool >/dev/null 2>&1; then
+  note "installing amtool (Debian package prometheus-alertmanager)"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq >>"$log" 2>&1
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends prometheus-alertmanager >>"$log" 2>&1 \
+    || { cat "$log" >&2; exit 1; }
+fi
+ln -sf "$(command -v amtool)" "$bin_dir/amtool"
 
 if ! "$bin_dir/actionlint" -version 2>/dev/null | grep -q "${ACTIONLINT_VERSION#v}"; then
   note "installing actionlint $ACTIONLINT_VERSION with go install"

@@ -2,7 +2,7 @@
 // the runner's exit code said: a failing exit hook once turned "1 failed" into exit 0.
 // Usage: node .ci/test-report.mjs <report-dir> <expected report name>...
 // Prints "vitest: N passed, M failed[, K skipped]" and exits 1 when a report is missing, a test or a test
-// file failed, or no test ran at all.
+// file failed, the runner saw an error outside the tests, or no test ran at all.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -29,6 +29,8 @@ for (const name of expected) {
   if (report.numFailedTests > 0) problems.push(`${name}: ${report.numFailedTests} failed test(s)`);
   if (report.numFailedTestSuites > 0) problems.push(`${name}: ${report.numFailedTestSuites} failed test file(s)`);
   if (report.numTotalTests === 0) problems.push(`${name}: no test ran`);
+  // false also for errors outside any test (an unhandled rejection), which no count above shows.
+  if (report.success !== true) problems.push(`${name}: the runner reported the run as failed`);
   for (const file of report.testResults ?? []) {
     for (const test of file.assertionResults ?? []) {
       if (test.status === "failed") problems.push(`  failed: ${file.name} > ${test.fullName}`);

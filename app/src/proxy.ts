@@ -7,9 +7,13 @@ import { createAuditSink } from "./audit/create-audit-sink.js";
 import type { Authenticator } from "./auth/authenticator.js";
 import { createAuthenticators } from "./auth/create-authenticators.js";
 import { createMtlsAuthenticator } from "./auth/mtls-authenticator.js";
+import { isLoopbackHost } from "./config/bind-safety.js";
 import type { DatabaseConfig, ProxyConfig } from "./config/schema.js";
+import { circuitBreakerOf } from "./config/schema.js";
 import { databaseWithLogin } from "./config/schema-login.js";
 import { Lifecycle } from "./core/lifecycle.js";
+import { CIRCUIT_STATE_VALUE, DatabaseCircuit } from "./db/circuit-breaker.js";
+import { DatabaseHealth } from "./db/database-health.js";
 import { DatabaseRegistry } from "./db/database-registry.js";
 import type { CredentialSource, Driver } from "./db/driver.js";
 import { createDriver } from "./db/drivers/index.js";
@@ -24,6 +28,7 @@ import { startTracing } from "./observability/tracing.js";
 import { createStatementGuard } from "./policy/policy-guard.js";
 import { createLoginRouter, loginsByDatabase } from "./policy/role-logins.js";
 import type { StatementGuard } from "./policy/statement-guard.js";
+import { CompatConnections } from "./rpc/compat/compat-connections.js";
 import { withApiKeysFromSecret } from "./secrets/api-keys-secret.js";
 import { credentialSourceFor } from "./secrets/resolve-secret.js";
 import { SessionRegistry } from "./sessions/registry.js";
@@ -32,7 +37,8 @@ import { createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
 import { createHttpServer, listenHttp } from "./transport/http-server.js";
 import { createAuthentication } from "./transport/interceptors/authentication.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
-import { startReadinessLoop } from "./transport/readiness.js";
+import { keepaliveOptions } from "./transport/keepalive.js";
+import { syncGrpcHealth } from "./transport/readiness.js";
 import { watchRepeatedHeaders } from "./transport/repeated-headers.js";
 import { createServerTls } from "./transport/tls/server-tls.js";
 
@@ -43,6 +49,7 @@ export interface ProxyOptions {
   identity?: IdentityResolver;
   /** The mTLS authenticator (auth.mtls), joined to the methods built from config.auth. */
   mtlsAuthenticator?: Authenticator;
+  /** How often each database's readiness is checked (default server.readinessIntervalMs). */
   healthIntervalMs?: number;
   guard?: StatementGuard;
   audit?: AuditSink;
@@ -54,6 +61,7 @@ export interface RunningProxy {
   metrics: Metrics;
   sessions: SessionRegistry;
   databases: DatabaseRegistry;
+  health: DatabaseHealth;
   /** Graceful stop: refuse new calls, drain in-flight ones up to drainTimeoutMs, roll back sessions, close pools. */
   stop(): Promise<void>;
 }
@@ -117,7 +125,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         logger,
         credentialsFor: (_name: string, db: DatabaseConfig): CredentialSource => credentialSourceFor(db, env),
         createDriver: (name, db, deps): Promise<Driver> => createDriver(name, db, deps),
-        createPool: (name, db, driver, observer) =>
+        createCircuit: (name, db) =>
+          new DatabaseCircuit({
+            database: name,
+            config: circuitBreakerOf(db),
+            logger: logger.child({ database: name }),
+          }),
+        createPool: (name, db, driver, observer, circuit) =>
           withWaiterCap(
             new ConnectionPool({
               database: name,
@@ -125,6 +139,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
               connect: () => driver.connect(),
               logger: logger.child({ database: name }),
               ...(observer ? { observer } : {}),
+              // While the database is down only probes open connections to it: minIdle waits for the circuit.
+              ...(circuit
+                ? {
+                    mayOpenInBackground: () => circuit.allowsBackgroundConnects(),
+                    backgroundConnectFailed: (error: unknown) => void circuit.recordFailure(error),
+                  }
+                : {}),
             }),
             config.rateLimits.maxPoolWaiters,
             config.rateLimits.retryAfterMs,
@@ -144,21 +165,33 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   for (const db of databases.all()) {
     metrics.trackPool(db.name, () => db.pool.stats());
     for (const [label, pool] of db.loginPools) metrics.trackPool(`${db.name}@${label}`, () => pool.stats());
+    const circuit = db.circuit;
+    if (circuit) metrics.trackCircuit(db.name, () => CIRCUIT_STATE_VALUE[circuit.state]);
     metrics.health.trackDatabase(db.name);
   }
   if (tls) metrics.health.trackCertificate("server", () => Date.parse(tls.current().validTo) / 1000);
   metrics.health.setSessionLimit(config.sessions.maxTotal);
 
   let draining = false;
+  // One readiness state for /readyz and gRPC health; its first round of checks runs before the ports open.
+  const databaseHealth = await lifecycle.start(
+    "database health",
+    async () => {
+      const h = new DatabaseHealth({
+        databases: databases.all(),
+        intervalMs: options.healthIntervalMs ?? config.server.readinessIntervalMs,
+        timeoutMs: config.server.readinessTimeoutMs,
+      });
+      // proxy_database_up follows the same state as /readyz and gRPC health.
+      h.onChange((state) => metrics.health.databaseChecked(state.database, state.ready));
+      await h.start();
+      return h;
+    },
+    (h) => h.stop(),
+  );
   const http = await lifecycle.start(
     "http server",
-    () =>
-      createHttpServer({
-        metrics,
-        databases,
-        readinessTimeoutMs: config.server.readinessTimeoutMs,
-        isDraining: () => draining,
-      }),
+    () => createHttpServer({ metrics, health: databaseHealth, isDraining: () => draining }),
     async (h) => {
       await new Promise<void>((resolve) => h.close(() => resolve()));
       h.closeAllConnections();
@@ -197,8 +230,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         metrics,
         maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
         maxSendMessageBytes: config.server.maxSendMessageBytes,
+        channelOptions: keepaliveOptions(config.server.keepalive),
         admission: limits.admission,
         ...(options.identity ? { identity: options.identity } : {}),
+        loopbackOnly: isLoopbackHost(config.server.host),
+        ...(config.compat.enabled ? { compat: { ...config.compat, connections: new CompatConnections() } } : {}),
         ...(auth
           ? {
               authentication: createAuthentication(
@@ -214,24 +250,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     // Ends whatever the drain left (and everything on a failed start).
     (g) => g.server.forceShutdown(),
   );
-  const setServing = (serving: boolean) => {
-    const state = serving ? "SERVING" : "NOT_SERVING";
-    health.setStatus("", state);
-    health.setStatus(SQL_SERVICE_NAME, state);
-  };
-  await lifecycle.start(
-    "readiness loop",
-    () =>
-      startReadinessLoop(
-        databases,
-        config.server.readinessTimeoutMs,
-        options.healthIntervalMs ?? 5000,
-        (ok, checks) => {
-          for (const check of checks) metrics.health.databaseChecked(check.database, check.ok);
-          setServing(ok && !draining);
-        },
-      ),
-    (stopLoop) => stopLoop(),
+  const grpcHealth = await lifecycle.start(
+    "grpc health",
+    () => syncGrpcHealth(health, databaseHealth, ["", SQL_SERVICE_NAME], () => draining),
+    (g) => g.stop(),
   );
   const grpcGate = await lifecycle.start(
     "grpc port",
@@ -261,7 +283,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     () => undefined,
     async () => {
       draining = true;
-      setServing(false);
+      grpcHealth.refresh();
       logger.info({ drainTimeoutMs }, "draining");
       void grpcGate.stopAccepting();
       // tryShutdown stops accepting calls and waits for in-flight ones; forceShutdown ends what is left.
@@ -295,5 +317,5 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     stopping ??= lifecycle.stop().then(() => logger.info("stopped"));
     return stopping;
   };
-  return { grpcPort, httpPort, metrics, sessions, databases, stop };
+  return { grpcPort, httpPort, metrics, sessions, databases, health: databaseHealth, stop };
 }

@@ -9,7 +9,19 @@ import { createLogger } from "../observability/logger.js";
 import { startProxy } from "../proxy.js";
 import { exitProcess } from "./exit-process.js";
 import { runHashKeyCommand } from "./hash-key-command.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "./output-format.js";
+import { type ConnectionFlags, openConnection, type ProxyConnection } from "./proxy-connection.js";
+import { runRepl } from "./repl.js";
 import { runSqlCommand } from "./sql-command.js";
+
+interface SqlOptions extends ConnectionFlags {
+  database: string;
+  param: string[];
+  format: OutputFormat;
+  json: boolean;
+  csv: boolean;
+  timeout: number;
+}
 
 const program = new Command()
   .name("informix-grpc-proxy")
@@ -68,32 +80,54 @@ program
 
 program
   .command("sql")
-  .description("send one statement to a running proxy and print the result")
-  .argument("<statement>", "SQL text; use ? for parameters")
-  .option("-a, --address <host:port>", "proxy address", "127.0.0.1:50051")
+  .description("run SQL on a running proxy: one statement, or an interactive session (REPL) without one")
+  .argument("[statement]", "SQL text with ? parameters; omit it for the interactive mode (or to read stdin)")
+  .option("-a, --address <host:port>", "proxy address (default: IGP_ADDRESS, else the configuration's port)")
+  .addOption(configOption())
   .option("-d, --database <name>", "configured database (default: the proxy's default)", "")
   .option("-p, --param <value...>", "positional parameters, sent as strings", [])
-  .option("--json", "print rows as JSON lines", false)
-  .option("-t, --timeout <ms>", "deadline in milliseconds", (v) => Number.parseInt(v, 10), 30_000)
-  .action(
-    async (
-      statement: string,
-      options: { address: string; database: string; param: string[]; json: boolean; timeout: number },
-    ) => {
-      const code = await runSqlCommand(
-        statement,
-        {
-          address: options.address,
-          database: options.database,
-          params: options.param,
-          json: options.json,
-          timeoutMs: options.timeout,
-        },
-        (text) => process.stdout.write(`${text}\n`),
-      );
-      process.exitCode = code;
-    },
-  );
+  .addOption(new Option("-f, --format <format>", "output format").choices(OUTPUT_FORMATS).default("table"))
+  .option("--json", "same as --format json", false)
+  .option("--csv", "same as --format csv", false)
+  .option("--tls", "connect with TLS (implied by --ca and --cert)", false)
+  .option("--ca <file>", "CA certificate that signed the proxy's certificate (default: IGP_CA)")
+  .option("--cert <file>", "client certificate for mTLS")
+  .option("--key <file>", "client private key for mTLS")
+  .option("--server-name <name>", "name to check in the proxy's certificate")
+  .option("--api-key <key>", "API key (prefer the IGP_API_KEY environment variable)")
+  .option("--token <jwt>", "JWT (prefer the IGP_TOKEN environment variable)")
+  .option("-t, --timeout <ms>", "deadline of each call in milliseconds", (v) => Number.parseInt(v, 10), 30_000)
+  .action(async (statement: string | undefined, options: SqlOptions) => {
+    const format: OutputFormat = options.json ? "json" : options.csv ? "csv" : options.format;
+    let conn: ProxyConnection;
+    try {
+      conn = await openConnection(options);
+    } catch (error) {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    try {
+      process.exitCode =
+        statement === undefined
+          ? await runRepl(conn, {
+              database: options.database,
+              format,
+              timeoutMs: options.timeout,
+              input: process.stdin,
+              output: process.stdout,
+            })
+          : await runSqlCommand(
+              conn,
+              statement,
+              { database: options.database, params: options.param, format, timeoutMs: options.timeout },
+              (text) => process.stdout.write(`${text}\n`),
+              (text) => process.stderr.write(`${text}\n`),
+            );
+    } finally {
+      conn.client.close();
+    }
+  });
 
 program
   .command("check-config")

@@ -1,6 +1,7 @@
 // The single source of truth for every configuration option. check-config, print-config, the JSON
 // Schema (config.schema.json) and the README's configuration reference all derive from this file.
 import { z } from "zod";
+import { CompatConfig } from "./compat-schema.js";
 
 import { ConnectionsConfig, OverloadConfig, RateLimitsConfig } from "./limits-schema.js";
 import { SecretRef } from "./schema-secret.js";
@@ -37,14 +38,72 @@ export const PoolConfig = z
       .min(0)
       .default(60_000)
       .describe("Log and count a lease held longer than this; 0 disables"),
+    leakReclaimAfterMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Take back a lease held longer than this: its connection is closed under the holder, whose statement fails as UNAVAILABLE. Counts session leases too; 0 disables",
+      ),
+    cancelGraceMs: z
+      .number()
+      .int()
+      .min(50)
+      .default(500)
+      .describe(
+        "A cancelled statement whose cancel the database has not taken after this long (frozen or unreachable server) is abandoned: its connection is closed and the call returns DEADLINE_EXCEEDED. A cancel the database took gets four times as long",
+      ),
   })
   .refine((p) => p.minIdle <= p.max, { message: "minIdle must not exceed max", path: ["minIdle"] })
   .describe("Connection pool of this database");
 export type PoolConfig = z.infer<typeof PoolConfig>;
 
+export const CircuitBreakerConfig = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Fail fast with UNAVAILABLE while this database looks unreachable"),
+    consecutiveFailures: z
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe("Opens after this many connection failures in a row (refused, lost, acquire or cancel timeouts)"),
+    failureRatio: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.5)
+      .describe("Also opens when more than this share of calls in the window failed that way"),
+    windowMs: z.number().int().min(1000).default(10_000).describe("Window of the failure ratio"),
+    minimumRps: z
+      .number()
+      .min(0.1)
+      .default(2)
+      .describe("The failure ratio applies only above this many calls per second in the window"),
+    halfOpenAfterMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(2000)
+      .describe("While open, wait this long before one probe may try the database again"),
+  })
+  .describe("Circuit breaker of this database");
+export type CircuitBreakerConfig = z.infer<typeof CircuitBreakerConfig>;
+
+export function circuitBreakerOf(database: {
+  circuitBreaker?: CircuitBreakerConfig | undefined;
+}): CircuitBreakerConfig {
+  return database.circuitBreaker ?? CircuitBreakerConfig.parse({});
+}
+
 const common = {
   default: z.boolean().default(false).describe("Used when a request names no database"),
   pool: PoolConfig.default(PoolConfig.parse({})).describe("Connection pool of this database"),
+  // Optional rather than defaulted so that configurations built in code need not spell it out; the
+  // defaults above apply when it is absent (circuitBreakerOf).
+  circuitBreaker: CircuitBreakerConfig.optional().describe(
+    "Circuit breaker of this database; absent = enabled with the defaults of its keys",
+  ),
 };
 
 /** Credentials come from references; a literal user name is fine, a literal password never is. */
@@ -173,6 +232,32 @@ export type SqliteDatabaseConfig = z.infer<typeof SqliteDatabase>;
 export type PostgresDatabaseConfig = z.infer<typeof PostgresDatabase>;
 export type InformixDatabaseConfig = z.infer<typeof InformixDatabase>;
 
+export const KeepaliveConfig = z
+  .strictObject({
+    timeMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(60_000)
+      .describe("Ping idle connections this often: keeps them alive through load balancers (AWS NLB: 350 s idle)"),
+    timeoutMs: z.number().int().min(1000).default(20_000).describe("Close a connection whose ping is not answered"),
+    maxConnectionAgeMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Ask clients to reconnect after this age (GOAWAY), so connections rebalance after scale-out; 0 = never",
+      ),
+    maxConnectionAgeGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(30_000)
+      .describe("After that, calls still running on the old connection get this long to finish"),
+  })
+  .describe("HTTP/2 keepalive and connection age");
+
 export const ServerConfig = z.strictObject({
   host: z.string().default("127.0.0.1").describe("Bind address of the gRPC and HTTP ports"),
   grpcPort: z.number().int().min(0).max(65535).default(50051).describe("gRPC port; 0 picks a free port"),
@@ -194,7 +279,14 @@ export const ServerConfig = z.strictObject({
     .min(1024)
     .default(16 * 1024 * 1024)
     .describe("Largest response message sent; bigger results fail with RESOURCE_EXHAUSTED"),
-  readinessTimeoutMs: z.number().int().min(100).default(2000).describe("Bound for each database check in /readyz"),
+  readinessTimeoutMs: z.number().int().min(100).default(2000).describe("Bound for each database's readiness check"),
+  readinessIntervalMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(1000)
+    .describe("How often each database's readiness is checked (/readyz and gRPC health share the result)"),
+  keepalive: KeepaliveConfig.default(KeepaliveConfig.parse({})),
   tls: TlsConfig.optional(),
   connections: ConnectionsConfig.default(ConnectionsConfig.parse({})),
 });
@@ -208,6 +300,15 @@ export const LimitsConfig = z
     maxFetchSize: z.number().int().min(1).default(10_000).describe("Upper bound for a client's fetch_size"),
     maxBatchItems: z.number().int().min(1).default(10_000).describe("Statements or parameter sets in one ExecuteBatch"),
     maxParams: z.number().int().min(0).default(10_000).describe("Parameters in one statement"),
+    maxSqlBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1_048_576)
+      .describe(
+        "Longest SQL text of one statement, in UTF-8 bytes; a longer one is INVALID_ARGUMENT before it is parsed " +
+          "(parsing is synchronous: a multi-megabyte text would hold the event loop)",
+      ),
   })
   .refine((l) => l.statementTimeoutMs <= l.maxStatementTimeoutMs || l.maxStatementTimeoutMs === 0, {
     message: "statementTimeoutMs must not exceed maxStatementTimeoutMs",
@@ -256,6 +357,7 @@ export const ProxyConfig = z
     audit: AuditConfig.default(AuditConfig.parse({})).describe("Audit trail of executed statements"),
     rateLimits: RateLimitsConfig.default(RateLimitsConfig.parse({})),
     overload: OverloadConfig.default(OverloadConfig.parse({})),
+    compat: CompatConfig.default(CompatConfig.parse({})).describe("The earlier proxy's API (informix.InformixService)"),
   })
   .superRefine((cfg, ctx) => {
     const names = Object.keys(cfg.databases);
@@ -283,6 +385,15 @@ export const ProxyConfig = z
             message: `role "${role}" is granted but not defined under roles`,
           });
         }
+      }
+    }
+    for (const [legacyName, target] of Object.entries(cfg.compat.databases)) {
+      if (!(target in cfg.databases)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["compat", "databases", legacyName],
+          message: `"${target}" is not a configured database`,
+        });
       }
     }
     for (const [role, roleConfig] of Object.entries(cfg.roles)) {

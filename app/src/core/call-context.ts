@@ -7,6 +7,8 @@ export interface RpcLogFields {
   sessionId?: string;
   rows?: number;
   batchItems?: number;
+  /** How a legacy Connect picked its configured database (rpc/compat/connect-target.ts). */
+  compatMatchedBy?: string;
 }
 
 export interface CallContext {

@@ -1,6 +1,10 @@
-// The configured databases by name: driver and pool for each, and the default. Built once at start-up.
+// The configured databases by name: driver, circuit breaker and pools for each, and the default. Built once
+// at start-up. One circuit per database serves all of its pools (its own and the role logins'): whether
+// the database answers does not depend on who logs in.
 import type { DatabaseConfig } from "../config/schema.js";
 import type { Logger } from "../observability/logger.js";
+import type { DatabaseCircuit } from "./circuit-breaker.js";
+import { CircuitBreakingPool } from "./circuit-breaking-pool.js";
 import type { CredentialSource, Driver, DriverName } from "./driver.js";
 import { DbError } from "./errors.js";
 import type { Pool, PoolObserver } from "./pool-types.js";
@@ -9,8 +13,9 @@ export interface Database {
   readonly name: string;
   readonly driver: DriverName;
   readonly config: DatabaseConfig;
-  /** The pool on the database's own credentials. */
+  /** The pool on the database's own credentials (behind the circuit breaker when there is one, as all are). */
   readonly pool: Pool;
+  readonly circuit: DatabaseCircuit | undefined;
   /** The pool of a role's login (least privilege), by login key; the database's own pool for undefined. */
   poolFor(login: string | undefined): Pool;
   /** Pools of role logins, by label (metrics, logs). */
@@ -32,8 +37,15 @@ export interface DatabaseFactoryDeps {
     config: DatabaseConfig,
     deps: { credentials: CredentialSource; logger: Logger },
   ): Promise<Driver>;
-  createPool(name: string, config: DatabaseConfig, driver: Driver, observer: PoolObserver | undefined): Pool;
+  createPool(
+    name: string,
+    config: DatabaseConfig,
+    driver: Driver,
+    observer: PoolObserver | undefined,
+    circuit: DatabaseCircuit | undefined,
+  ): Pool;
   observerFor?(name: string): PoolObserver;
+  createCircuit?(name: string, config: DatabaseConfig): DatabaseCircuit | undefined;
   /** Role logins per database name (policy/role-logins.ts), each with a pool of its own. */
   loginsFor?(name: string): readonly LoginSpec[];
 }
@@ -54,7 +66,9 @@ export class DatabaseRegistry {
       const logger = deps.logger.child({ database: name });
       const driver = await deps.createDriver(name, config, { credentials: deps.credentialsFor(name, config), logger });
       drivers.push(driver);
-      const pool = deps.createPool(name, config, driver, deps.observerFor?.(name));
+      const circuit = deps.createCircuit?.(name, config);
+      const guarded = (inner: Pool): Pool => (circuit ? new CircuitBreakingPool(inner, circuit) : inner);
+      const pool = guarded(deps.createPool(name, config, driver, deps.observerFor?.(name), circuit));
       const byKey = new Map<string, Pool>();
       const byLabel = new Map<string, Pool>();
       for (const login of deps.loginsFor?.(name) ?? []) {
@@ -64,11 +78,8 @@ export class DatabaseRegistry {
           logger: loginLogger,
         });
         drivers.push(loginDriver);
-        const loginPool = deps.createPool(
-          name,
-          login.config,
-          loginDriver,
-          deps.observerFor?.(`${name}@${login.label}`),
+        const loginPool = guarded(
+          deps.createPool(name, login.config, loginDriver, deps.observerFor?.(`${name}@${login.label}`), circuit),
         );
         byKey.set(login.key, loginPool);
         byLabel.set(login.label, loginPool);
@@ -78,6 +89,7 @@ export class DatabaseRegistry {
         driver: driver.name,
         config,
         pool,
+        circuit,
         loginPools: byLabel,
         // An unknown key cannot come from the router; the database's own pool would be a silent escalation.
         poolFor: (login) => (login === undefined ? pool : (byKey.get(login) ?? unknownLogin(name))),

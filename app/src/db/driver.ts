@@ -1,6 +1,7 @@
 // The one interface every database driver implements (sqlite, postgres, informix). The pool, the
 // sessions and the service only ever see these types.
 import type { ParsedStatement, StatementClass } from "../core/parsed-statement.js";
+import type { DbError } from "./errors.js";
 import type { ColumnInfo, Row, SqlValue } from "./values.js";
 
 export type DriverName = "sqlite" | "postgres" | "informix";
@@ -87,6 +88,13 @@ export interface Connection {
   readonly driver: DriverName;
   /** True once the driver has seen a fatal error on it; the pool destroys it on release. */
   readonly broken: boolean;
+  /**
+   * Calls the listener once, when the driver learns the connection is gone (socket error or close, the server
+   * terminated it, abandoned after an unanswered cancel), at any moment: idle, lent, mid-cursor, mid-cancel.
+   * Whatever was in flight on it has already been rejected with that reason. Returns an unsubscribe function.
+   * Drivers without such events (no socket of their own) leave it out.
+   */
+  onLost?(listener: (reason: DbError) => void): () => void;
   /** Product and version, e.g. "PostgreSQL 18.0", "SQLite 3.50.4", "IBM Informix Dynamic Server 14.10.FC11". */
   serverVersion(): Promise<string>;
   /** Runs the driver's validation query (Informix: SELECT 1 FROM sysmaster:sysdual). */

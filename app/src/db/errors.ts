@@ -35,6 +35,8 @@ export interface DbErrorOptions {
   nativeCode?: number;
   /** true when the connection that raised it can no longer be used */
   connectionBroken?: boolean;
+  /** When set, the client is told it may retry after this many milliseconds (RetryInfo) */
+  retryDelayMs?: number;
   cause?: unknown;
 }
 
@@ -43,6 +45,7 @@ export class DbError extends Error {
   readonly sqlstate: string | undefined;
   readonly nativeCode: number | undefined;
   readonly connectionBroken: boolean;
+  readonly retryDelayMs: number | undefined;
 
   constructor(kind: DbErrorKind, message: string, options: DbErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -51,6 +54,7 @@ export class DbError extends Error {
     this.sqlstate = options.sqlstate;
     this.nativeCode = options.nativeCode;
     this.connectionBroken = options.connectionBroken ?? false;
+    this.retryDelayMs = options.retryDelayMs;
   }
 }
 

@@ -1,11 +1,28 @@
 // A connection pool with HikariCP's guarantees: bounded size, FIFO-fair waiting with an acquire timeout,
 // validation on borrow after idleness, retirement by age and idleness, minIdle kept warm, broken
-// connections destroyed, leak detection, and an orderly close.
+// connections destroyed, leak detection, and an orderly close. And one more, learnt from a database killed
+// under load: the pool cannot lose a connection.
+//
+// Stated guarantees (pool.test.ts and the fault tests hold it to them):
+// - Every connection is in exactly one place of the books: being created, idle, being handed out, or lent.
+//   stats().total counts them; nothing else is open to the database on the pool's behalf except
+//   connections being closed, whose close is bounded by the driver.
+// - A connection the driver reports lost (Connection.onLost: socket error or close, server termination,
+//   abandoned after an unanswered cancel) leaves the books at once, wherever it is: idle, being validated,
+//   lent, mid-cursor or mid-cancel. A lent one ends its lease there and then; the holder's in-flight statement
+//   has already been rejected by the driver, and its later release() is a no-op. Its slot serves the next
+//   waiter.
+// - No wait on a connection is unbounded: validation has validationTimeoutMs, the rollback of a transaction
+//   left open on release has validationTimeoutMs, closing never blocks lending.
+// - A lease held past leakDetectionThresholdMs is reported once; past leakReclaimAfterMs (when set) it is taken
+//   back: its connection is closed under the holder.
+// - Background connects (minIdle top-up) happen only while mayOpenInBackground() allows them (the circuit
+//   breaker's closed state); connects on behalf of a waiter are the waiter's own.
 import type { Logger } from "pino";
 import type { PoolConfig } from "../config/schema.js";
 import type { Connection } from "./driver.js";
 import { DbError } from "./errors.js";
-import type { Lease, LeaseHolder, Pool, PoolObserver, PoolStats } from "./pool-types.js";
+import type { AcquireOptions, Lease, LeaseHolder, Pool, PoolObserver, PoolStats } from "./pool-types.js";
 
 /** A connection idle for longer than this is validated before it is lent (HikariCP's aliveBypassWindow). */
 export const VALIDATE_AFTER_IDLE_MS = 5000;
@@ -19,27 +36,54 @@ export interface ConnectionPoolOptions {
   /** How often idle and aged connections are retired and minIdle topped up. */
   maintenanceIntervalMs?: number;
   validateAfterIdleMs?: number;
+  /** Whether connections nobody is waiting for may be opened now (minIdle); default always. */
+  mayOpenInBackground?: () => boolean;
+  /** A connect nobody waited for failed (a waiter's own failure reaches the waiter instead). */
+  backgroundConnectFailed?: (error: unknown) => void;
 }
+
+/**
+ * The acquire timeout. suspectsDatabase is true when a connect or a validation was still pending when it
+ * fired and the database showed no sign of life (no connect completed, no validation passed, no healthy
+ * connection came back) while the caller waited: the caller is told UNAVAILABLE (retriable) rather than
+ * that the pool is exhausted. False when the pool was simply busy (load, or slow connects under load).
+ */
+export class AcquireTimeoutError extends DbError {
+  constructor(
+    message: string,
+    readonly suspectsDatabase: boolean,
+  ) {
+    super(suspectsDatabase ? "unavailable" : "resource_exhausted", message);
+  }
+}
+
+type Place = "idle" | "handing-out" | "lent" | "gone";
 
 interface Pooled {
   connection: Connection;
   createdAt: number;
   /** When it last became idle. */
   idleSince: number;
+  place: Place;
+  lease: PoolLease | undefined;
+  stopWatching: () => void;
 }
 
 interface Waiter {
   holder: LeaseHolder;
   enqueuedAt: number;
   settled: boolean;
+  validate: boolean;
   resolve(lease: Lease): void;
   reject(error: unknown): void;
   cleanup(): void;
 }
 
 class PoolLease implements Lease {
-  private released = false;
+  /** Set once the lease is over: released by the holder, or ended by the pool (lost, reclaimed, shutdown). */
+  ended = false;
   leakTimer: NodeJS.Timeout | undefined;
+  reclaimTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly pooled: Pooled,
@@ -51,10 +95,16 @@ class PoolLease implements Lease {
     return this.pooled.connection;
   }
 
+  end(): boolean {
+    if (this.ended) return false;
+    this.ended = true;
+    clearTimeout(this.leakTimer);
+    clearTimeout(this.reclaimTimer);
+    return true;
+  }
+
   async release(options: { destroy?: boolean } = {}): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    if (this.leakTimer) clearTimeout(this.leakTimer);
+    if (!this.end()) return;
     await this.giveBack(this, options.destroy ?? false);
   }
 }
@@ -66,6 +116,8 @@ export class ConnectionPool implements Pool {
   private readonly logger: Logger;
   private readonly observer: PoolObserver | undefined;
   private readonly validateAfterIdleMs: number;
+  private readonly mayOpenInBackground: () => boolean;
+  private readonly backgroundConnectFailed: (error: unknown) => void;
 
   private readonly idle: Pooled[] = [];
   private readonly leased = new Set<PoolLease>();
@@ -73,7 +125,11 @@ export class ConnectionPool implements Pool {
   private handingOut = 0;
   private creating = 0;
   private readonly waiters: Waiter[] = [];
+  /** Closes in progress, awaited by shutdown. */
+  private readonly closes = new Set<Promise<void>>();
   private closing: Promise<void> | undefined;
+  /** performance.now() of the last proof that the database answers (connect, validation, healthy return). */
+  private lastSignOfLife = Number.NEGATIVE_INFINITY;
   private readonly maintenance: NodeJS.Timeout;
   private activeDrained: (() => void) | undefined;
 
@@ -84,6 +140,8 @@ export class ConnectionPool implements Pool {
     this.logger = options.logger;
     this.observer = options.observer;
     this.validateAfterIdleMs = options.validateAfterIdleMs ?? VALIDATE_AFTER_IDLE_MS;
+    this.mayOpenInBackground = options.mayOpenInBackground ?? (() => true);
+    this.backgroundConnectFailed = options.backgroundConnectFailed ?? (() => {});
     const interval =
       options.maintenanceIntervalMs ?? Math.min(30_000, Math.max(1000, Math.floor(this.config.idleTimeoutMs / 2)));
     this.maintenance = setInterval(() => this.maintain(), interval);
@@ -102,10 +160,15 @@ export class ConnectionPool implements Pool {
     };
   }
 
-  acquire(holder: LeaseHolder, signal?: AbortSignal): Promise<Lease> {
+  acquire(holder: LeaseHolder, signal?: AbortSignal, options: AcquireOptions = {}): Promise<Lease> {
     if (this.closing)
       return Promise.reject(new DbError("unavailable", `database "${this.database}": the connection pool is closed`));
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (options.ifAvailable && !this.availableNow()) {
+      return Promise.reject(
+        new DbError("resource_exhausted", `database "${this.database}": every connection is in use`),
+      );
+    }
     return new Promise<Lease>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (waiter.settled) return;
@@ -113,10 +176,15 @@ export class ConnectionPool implements Pool {
         this.observer?.acquireTimedOut();
         const s = this.stats();
         waiter.reject(
-          new DbError(
-            "resource_exhausted",
-            `database "${this.database}": no connection available within ${this.config.acquireTimeoutMs} ms (pool size ${this.config.max}, ${s.active} in use, ${s.pending} waiting)`,
-          ),
+          (this.creating > 0 || this.handingOut > 0) && this.lastSignOfLife < waiter.enqueuedAt
+            ? new AcquireTimeoutError(
+                `database "${this.database}": no answer to a new or validated connection within ${this.config.acquireTimeoutMs} ms`,
+                true,
+              )
+            : new AcquireTimeoutError(
+                `database "${this.database}": no connection available within ${this.config.acquireTimeoutMs} ms (pool size ${this.config.max}, ${s.active} in use, ${s.pending} waiting)`,
+                false,
+              ),
         );
       }, this.config.acquireTimeoutMs);
       const onAbort = () => {
@@ -128,6 +196,7 @@ export class ConnectionPool implements Pool {
         holder,
         enqueuedAt: performance.now(),
         settled: false,
+        validate: options.validate === true,
         resolve: (lease) => {
           waiter.settled = true;
           waiter.cleanup();
@@ -149,6 +218,11 @@ export class ConnectionPool implements Pool {
     });
   }
 
+  /** Rejects every caller waiting for a connection now (the circuit breaker opened: they would wait in vain). */
+  rejectWaiters(error: unknown): void {
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+  }
+
   close(timeoutMs = 30_000): Promise<void> {
     this.closing ??= this.shutdown(timeoutMs);
     return this.closing;
@@ -156,12 +230,20 @@ export class ConnectionPool implements Pool {
 
   // --- lending -------------------------------------------------------------------------------------
 
+  /** Something can be lent without queueing: an idle connection, or room for one connect (not a second one
+   * behind a connect that is still pending, which would pile hung connects onto a frozen server). */
+  private availableNow(): boolean {
+    if (this.waiters.length > 0) return false;
+    return this.idle.length > 0 || (this.creating === 0 && this.stats().total < this.config.max);
+  }
+
   /** Serves waiters in arrival order: idle connections first, then new ones up to max. */
   private dispatch(): void {
     while (this.waiters.length > 0 && this.idle.length > 0 && !this.closing) {
       const waiter = this.waiters.shift() as Waiter;
       // Most recently used first: it is the likeliest to be alive and warm.
       const pooled = this.idle.pop() as Pooled;
+      pooled.place = "handing-out";
       this.handingOut += 1;
       void this.handOut(pooled, waiter);
     }
@@ -171,20 +253,27 @@ export class ConnectionPool implements Pool {
   }
 
   private async handOut(pooled: Pooled, waiter: Waiter): Promise<void> {
-    let usable = !pooled.connection.broken && !this.expired(pooled, Date.now());
-    if (usable && this.config.validateOnBorrow && Date.now() - pooled.idleSince > this.validateAfterIdleMs) {
+    let usable = this.alive(pooled) && !this.expired(pooled, Date.now());
+    const idleFor = Date.now() - pooled.idleSince;
+    if (usable && (waiter.validate || (this.config.validateOnBorrow && idleFor > this.validateAfterIdleMs))) {
       usable = await this.validate(pooled);
     }
     this.handingOut -= 1;
-    if (!usable) {
-      await this.destroy(pooled, "failed validation or expired");
+    if (pooled.place === "gone") {
+      // Lost while we validated: the loss handler already took it off the books.
+      if (!waiter.settled) this.waiters.unshift(waiter);
+      this.dispatch();
+      return;
+    }
+    if (!usable || !this.alive(pooled)) {
+      this.destroy(pooled, "failed validation or expired");
       // The waiter keeps its place at the head of the line.
       if (!waiter.settled) this.waiters.unshift(waiter);
       this.dispatch();
       return;
     }
     if (this.closing) {
-      await this.destroy(pooled, "pool closing");
+      this.destroy(pooled, "pool closing");
       this.checkDrained();
       return;
     }
@@ -198,11 +287,18 @@ export class ConnectionPool implements Pool {
 
   private lend(pooled: Pooled, waiter: Waiter): void {
     const lease = new PoolLease(pooled, waiter.holder, (l, destroy) => this.giveBack(l, destroy));
+    pooled.place = "lent";
+    pooled.lease = lease;
     this.leased.add(lease);
     const threshold = this.config.leakDetectionThresholdMs;
     if (threshold > 0) {
       lease.leakTimer = setTimeout(() => this.reportLeak(lease, threshold), threshold);
       lease.leakTimer.unref();
+    }
+    const reclaimAfter = this.config.leakReclaimAfterMs;
+    if (reclaimAfter > 0) {
+      lease.reclaimTimer = setTimeout(() => this.reclaim(lease, reclaimAfter), reclaimAfter);
+      lease.reclaimTimer.unref();
     }
     this.observer?.acquired((performance.now() - waiter.enqueuedAt) / 1000);
     waiter.resolve(lease);
@@ -217,6 +313,20 @@ export class ConnectionPool implements Pool {
     this.observer?.leakDetected(lease.holder);
   }
 
+  /** Takes back a lease held past the hard limit: the holder's statement, if any, fails as unavailable. */
+  private reclaim(lease: PoolLease, limitMs: number): void {
+    if (!lease.end() || !this.leased.delete(lease)) return;
+    const { rpc, sessionId, caller } = lease.holder;
+    this.logger.warn(
+      { database: this.database, rpc, sessionId, caller, connectionId: lease.connection.id, limitMs },
+      "connection held past leakReclaimAfterMs: reclaimed and closed",
+    );
+    this.observer?.leakReclaimed?.(lease.holder);
+    this.destroy(lease.pooled, "reclaimed from its holder");
+    this.checkDrained();
+    this.dispatch();
+  }
+
   private async validate(pooled: Pooled): Promise<boolean> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -228,6 +338,7 @@ export class ConnectionPool implements Pool {
     });
     try {
       await Promise.race([pooled.connection.validate(controller.signal), timeout]);
+      this.lastSignOfLife = performance.now();
       return true;
     } catch (error) {
       this.logger.warn(
@@ -251,74 +362,148 @@ export class ConnectionPool implements Pool {
         { database: this.database, err: (error as Error).message },
         "could not open a database connection",
       );
-      // The first in line learns why now instead of at its timeout (database down, bad credentials).
-      const waiter = this.waiters.shift();
-      waiter?.reject(
+      const failure =
         error instanceof DbError
           ? error
-          : new DbError("unavailable", `database "${this.database}": ${(error as Error).message}`, { cause: error }),
-      );
+          : new DbError("unavailable", `database "${this.database}": ${(error as Error).message}`, { cause: error });
+      // The first in line learns why now instead of at its timeout (database down, bad credentials).
+      const waiter = this.waiters.shift();
+      if (waiter) waiter.reject(failure);
+      else this.backgroundConnectFailed(failure);
+      // The others in line must not wait for a connect nobody makes: each gets its own attempt.
+      this.dispatch();
       return;
     }
     this.creating -= 1;
+    this.lastSignOfLife = performance.now();
     this.observer?.connectionCreated();
     const now = Date.now();
-    const pooled: Pooled = { connection, createdAt: now, idleSince: now };
+    const pooled: Pooled = {
+      connection,
+      createdAt: now,
+      idleSince: now,
+      place: "idle",
+      lease: undefined,
+      stopWatching: () => {},
+    };
+    pooled.stopWatching = connection.onLost?.((reason) => this.onLost(pooled, reason)) ?? (() => {});
     if (this.closing) {
-      await this.destroy(pooled, "pool closing");
+      this.destroy(pooled, "pool closing");
+      return;
+    }
+    if (!this.alive(pooled)) {
+      // Lost between its creation and now: it never enters the books.
+      this.destroy(pooled, "lost before use");
+      this.dispatch();
       return;
     }
     this.idle.push(pooled);
     this.dispatch();
   }
 
+  /** The driver says the connection is gone: take it off the books wherever it is. */
+  private onLost(pooled: Pooled, reason: DbError): void {
+    const place = pooled.place;
+    if (place === "gone") return;
+    this.logger.debug(
+      { database: this.database, connectionId: pooled.connection.id, place, err: reason.message },
+      "pooled connection lost",
+    );
+    if (place === "idle") {
+      const index = this.idle.indexOf(pooled);
+      if (index >= 0) this.idle.splice(index, 1);
+    } else if (place === "lent") {
+      const lease = pooled.lease;
+      if (lease?.end()) this.leased.delete(lease);
+    }
+    // "handing-out": handOut sees place "gone" when its validation settles (the driver rejects it now).
+    this.observer?.connectionLost?.(reason, place === "lent");
+    this.destroy(pooled, "lost");
+    this.checkDrained();
+    this.dispatch();
+    this.topUpMinIdle();
+  }
+
+  private alive(pooled: Pooled): boolean {
+    return pooled.place !== "gone" && !pooled.connection.broken;
+  }
+
   // --- returning -----------------------------------------------------------------------------------
 
   private async giveBack(lease: PoolLease, destroy: boolean): Promise<void> {
-    // Not lent any more: the pool already closed it at shutdown.
+    // Not lent any more: the pool already ended it (lost, reclaimed, closed at shutdown).
     if (!this.leased.delete(lease)) return;
     const pooled = lease.pooled;
     let reason: string | undefined;
     if (destroy) reason = "released with destroy";
-    else if (pooled.connection.broken) reason = "broken";
+    else if (!this.alive(pooled)) reason = "broken";
     else if (this.closing) reason = "pool closing";
     else if (this.expired(pooled, Date.now())) reason = "max lifetime reached";
     if (!reason && pooled.connection.inTransaction) {
-      // A transaction left open must not leak into the next borrower.
-      try {
-        await pooled.connection.rollback();
-      } catch {
-        reason = "rollback on release failed";
+      // A transaction left open must not leak into the next borrower. Counted as lent meanwhile.
+      this.handingOut += 1;
+      pooled.place = "handing-out";
+      const rolledBack = await this.bounded(pooled.connection.rollback(), this.config.validationTimeoutMs);
+      this.handingOut -= 1;
+      // The loss handler may have run while we awaited the rollback.
+      if ((pooled.place as Place) === "gone") {
+        this.checkDrained();
+        this.dispatch();
+        return;
       }
+      if (!rolledBack) reason = "rollback on release failed";
     }
     if (reason) {
-      await this.destroy(pooled, reason);
+      this.destroy(pooled, reason);
       this.dispatch();
     } else {
+      this.lastSignOfLife = performance.now();
       this.returnToIdle(pooled);
     }
     this.checkDrained();
   }
 
   private returnToIdle(pooled: Pooled): void {
+    pooled.place = "idle";
+    pooled.lease = undefined;
     pooled.idleSince = Date.now();
     this.idle.push(pooled);
     this.dispatch();
   }
 
-  private async destroy(pooled: Pooled, reason: string): Promise<void> {
+  /** Takes the connection off the books now and closes it in the background (the driver bounds the close). */
+  private destroy(pooled: Pooled, reason: string): void {
+    if (pooled.place === "gone") return;
+    pooled.place = "gone";
+    pooled.lease = undefined;
+    pooled.stopWatching();
     this.logger.debug(
       { database: this.database, connectionId: pooled.connection.id, reason },
       "closing pooled connection",
     );
     this.observer?.connectionClosed();
-    try {
-      await pooled.connection.close();
-    } catch (error) {
+    const closed = pooled.connection.close().catch((error: unknown) => {
       this.logger.debug(
         { database: this.database, connectionId: pooled.connection.id, err: (error as Error).message },
         "error while closing a connection",
       );
+    });
+    this.closes.add(closed);
+    void closed.finally(() => this.closes.delete(closed));
+  }
+
+  /** Resolves true when work settled in time and succeeded. */
+  private async bounded(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([work.then(() => true), timeout]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -341,9 +526,9 @@ export class ConnectionPool implements Pool {
     for (let i = 0; i < this.idle.length; ) {
       const pooled = this.idle[i] as Pooled;
       const idleTooLong = now - pooled.idleSince >= this.config.idleTimeoutMs && this.idle.length > this.config.minIdle;
-      if (this.expired(pooled, now) || idleTooLong || pooled.connection.broken) {
+      if (this.expired(pooled, now) || idleTooLong || !this.alive(pooled)) {
         this.idle.splice(i, 1);
-        void this.destroy(pooled, idleTooLong ? "idle timeout" : "max lifetime reached");
+        this.destroy(pooled, idleTooLong ? "idle timeout" : "max lifetime reached or broken");
       } else {
         i += 1;
       }
@@ -352,7 +537,7 @@ export class ConnectionPool implements Pool {
   }
 
   private topUpMinIdle(): void {
-    if (this.closing) return;
+    if (this.closing || !this.mayOpenInBackground()) return;
     let wanted = this.config.minIdle - (this.idle.length + this.creating);
     while (wanted > 0 && this.stats().total < this.config.max) {
       void this.create();
@@ -369,7 +554,7 @@ export class ConnectionPool implements Pool {
     for (const waiter of this.waiters.splice(0)) {
       waiter.reject(new DbError("unavailable", `database "${this.database}": the connection pool is closing`));
     }
-    await Promise.all(this.idle.splice(0).map((p) => this.destroy(p, "pool closing")));
+    for (const pooled of this.idle.splice(0)) this.destroy(pooled, "pool closing");
     if (this.leased.size > 0 || this.handingOut > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -390,12 +575,11 @@ export class ConnectionPool implements Pool {
           "closing connections still in use at pool shutdown",
         );
       }
-      await Promise.all(
-        remaining.map((lease) => {
-          if (lease.leakTimer) clearTimeout(lease.leakTimer);
-          return this.destroy(lease.pooled, "pool close timeout");
-        }),
-      );
+      for (const lease of remaining) {
+        lease.end();
+        this.destroy(lease.pooled, "pool close timeout");
+      }
     }
+    await Promise.all([...this.closes]);
   }
 }

@@ -13,15 +13,16 @@ export function withWaiterCap<T extends Pool>(
 ): T {
   if (maxWaiters <= 0) return pool;
   let waiting = 0;
-  const acquire: Pool["acquire"] = async (holder, signal) => {
-    if (holder.caller === undefined) return pool.acquire(holder, signal);
+  // The options (a breaker probe's validate, a health check's ifAvailable) pass through untouched.
+  const acquire: Pool["acquire"] = async (holder, signal, options) => {
+    if (holder.caller === undefined) return pool.acquire(holder, signal, options);
     if (waiting >= maxWaiters && pool.stats().idle === 0) {
       onRefused();
       throw poolQueueFull(pool.database, waiting, retryAfterMs);
     }
     waiting += 1;
     try {
-      return await pool.acquire(holder, signal);
+      return await pool.acquire(holder, signal, options);
     } finally {
       waiting -= 1;
     }

@@ -35,9 +35,12 @@ export class Metrics {
   readonly poolLeaks: Counter<"database">;
   readonly poolConnectionsCreated: Counter<"database">;
   readonly poolConnectionsClosed: Counter<"database">;
+  readonly poolConnectionsLost: Counter<"database" | "state">;
+  readonly poolLeaksReclaimed: Counter<"database">;
   readonly sessionsExpired: Counter<string>;
   readonly health: HealthMetrics;
   private readonly poolSources = new Map<string, () => PoolGaugeReading>();
+  private readonly circuitSources = new Map<string, () => number>();
   private sessionSource: () => number = () => 0;
 
   constructor() {
@@ -116,6 +119,29 @@ export class Metrics {
       labelNames: ["database"],
       registers,
     });
+    this.poolConnectionsLost = new Counter({
+      name: "db_pool_connections_lost_total",
+      help: "Pooled connections the driver reported gone (socket closed or failed, abandoned after an unanswered cancel), by where they were (idle or lent).",
+      labelNames: ["database", "state"],
+      registers,
+    });
+    this.poolLeaksReclaimed = new Counter({
+      name: "db_pool_leaks_reclaimed_total",
+      help: "Leases held past leakReclaimAfterMs, taken back and their connection closed.",
+      labelNames: ["database"],
+      registers,
+    });
+    const circuitSources = this.circuitSources;
+    new Gauge({
+      name: "proxy_circuit_state",
+      help: "Circuit breaker state per database: 0 closed, 1 half-open (probing), 2 open (calls fail fast).",
+      labelNames: ["database"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [database, state] of circuitSources) this.set({ database }, state());
+      },
+    });
     this.sessionsExpired = new Counter({
       name: "proxy_sessions_expired_total",
       help: "Sessions closed by the idle reaper.",
@@ -162,6 +188,11 @@ export class Metrics {
     this.poolSources.set(database, stats);
   }
 
+  /** state() gives the gauge value: 0 closed, 1 half-open, 2 open. */
+  trackCircuit(database: string, state: () => number): void {
+    this.circuitSources.set(database, state);
+  }
+
   trackSessions(count: () => number): void {
     this.sessionSource = count;
   }
@@ -174,6 +205,9 @@ export class Metrics {
       leakDetected: () => this.poolLeaks.inc({ database }),
       connectionCreated: () => this.poolConnectionsCreated.inc({ database }),
       connectionClosed: () => this.poolConnectionsClosed.inc({ database }),
+      connectionLost: (_reason: unknown, wasLent: boolean) =>
+        this.poolConnectionsLost.inc({ database, state: wasLent ? "active" : "idle" }),
+      leakReclaimed: () => this.poolLeaksReclaimed.inc({ database }),
     };
   }
 }

@@ -1,9 +1,11 @@
 // The statement guard of the proxy: classification, query policy, role authorization and the allow-list,
 // in that order, before every statement and every new session (see statement-guard.ts for the hook).
-//   1. The classifier splits and classifies the text; text it cannot tokenize is INVALID_ARGUMENT.
+//   1. The statement arrives parsed once by the database's dialect (ParsedStatement); every class each statement
+//      needs is checked, not only its main one. A check without one is parsed here (tools, tests).
 //   2. The policy (config.policy) applies to every caller, authenticated or not.
 //   3. Roles (config.roles) apply to authenticated callers; a peer identity has no roles to check.
 //   4. The allow-list records or enforces fingerprints of the statements that passed 1-3.
+// The decision carries the caller's grant classes (permits) for drivers that make the database enforce them.
 
 import type { ProxyConfig } from "../config/schema.js";
 import type { StatementClass as GrantClass } from "../config/security-schema.js";

@@ -2,6 +2,7 @@
 // are replaced by a generic message so that nothing of the proxy's internals reaches a client.
 import { status } from "@grpc/grpc-js";
 import { ApiError, internalError } from "../core/api-error.js";
+import { CircuitOpenError } from "../db/circuit-breaker.js";
 import { DbError, type DbErrorKind } from "../db/errors.js";
 
 interface Mapping {
@@ -37,13 +38,16 @@ export function apiErrorFromDbError(error: DbError, database: string): ApiError 
   const message =
     error.kind === "authentication_failed"
       ? `database "${database}" rejected the proxy's credentials`
-      : error.kind === "unavailable"
-        ? `database "${database}" is unavailable; retry later`
-        : error.message;
+      : error instanceof CircuitOpenError
+        ? error.message // written by the breaker: no host, the retry delay in words
+        : error.kind === "unavailable"
+          ? `database "${database}" is unavailable; retry later`
+          : error.message;
+  // The circuit breaker knows when its probe runs: its delay beats the table's.
+  const reason = error instanceof CircuitOpenError ? "CIRCUIT_OPEN" : mapping.reason;
+  const retryDelayMs = error.retryDelayMs ?? mapping.retryDelayMs;
   const options =
-    mapping.retryDelayMs === undefined
-      ? { reason: mapping.reason, metadata, cause: error }
-      : { reason: mapping.reason, metadata, retryDelayMs: mapping.retryDelayMs, cause: error };
+    retryDelayMs === undefined ? { reason, metadata, cause: error } : { reason, metadata, retryDelayMs, cause: error };
   return new ApiError(mapping.code, message, options);
 }
 

@@ -17,6 +17,7 @@ import type { StatementDecision } from "../policy/statement-guard.js";
 import { withTarget } from "./connection-target.js";
 import { toApiError } from "./db-error-mapping.js";
 import { encodeRowBatchResponse } from "./row-batch-encoder.js";
+import { toRpcStatus } from "./rpc-status.js";
 import type { ServiceDeps } from "./service-deps.js";
 import { guardStatement, runAudited } from "./statement-audit.js";
 import { effectiveTimeoutMs, statementInput, statementSignal } from "./statement-input.js";
@@ -152,10 +153,8 @@ export async function executeBatch(
           }
           failed++;
           const apiError = toApiError(error, database.name);
-          results.push({
-            rowsAffected: 0n,
-            error: { code: apiError.code, message: apiError.message, details: [] },
-          });
+          // The same details (ErrorInfo with reason and sqlstate) as a failed call's status, so clients map both alike.
+          results.push({ rowsAffected: 0n, error: toRpcStatus(withBatchIndex(apiError, index)) });
         }
       }
       if (request.atomic) await connection.commit();

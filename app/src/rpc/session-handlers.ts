@@ -19,7 +19,7 @@ import {
 } from "../gen/informix/proxy/v1/sql_service.js";
 import { findDatabase, findSession } from "./connection-target.js";
 import type { ServiceDeps } from "./service-deps.js";
-import { parseStatement } from "./statement-input.js";
+import { checkSqlSize, parseStatement } from "./statement-input.js";
 
 function requireSessionId(sessionId: string): void {
   if (sessionId === "") throw invalidArgument("session_id", "session_id is required");
@@ -68,6 +68,7 @@ export async function prepare(deps: ServiceDeps, ctx: CallContext, request: Prep
   requireSessionId(request.sessionId);
   if (request.sql.trim() === "") throw invalidArgument("sql", "sql is empty");
   const session = findSession(deps, ctx, request.sessionId);
+  checkSqlSize(request.sql, deps.limits, "sql");
   const statement = parseStatement(session.database, request.sql, "sql");
   const parameterCount = statement.placeholderCount;
   return session.run(async () => {

@@ -58,6 +58,7 @@ export function statementInput(
     expected = prepared.parameterCount;
     statement = prepared.parsed ?? parseStatement(target.database, prepared.sql, `${prefix}statement_id`);
   } else {
+    checkSqlSize(request.sql, limits, `${prefix}sql`);
     statement = parseStatement(target.database, request.sql, `${prefix}sql`);
     ref = { sql: request.sql, parsed: statement };
     expected = statement.placeholderCount;
@@ -69,6 +70,15 @@ export function statementInput(
     );
   }
   return { ref, params, statement };
+}
+
+/** Refuses a text longer than limits.maxSqlBytes before anyone parses it. */
+export function checkSqlSize(sql: string, limits: Pick<LimitsConfig, "maxSqlBytes">, field: string): void {
+  // UTF-8 is at most three bytes per UTF-16 unit: most texts are decided without counting.
+  if (sql.length * 3 <= limits.maxSqlBytes) return;
+  if (Buffer.byteLength(sql, "utf8") > limits.maxSqlBytes) {
+    throw invalidArgument(field, `the SQL text is longer than ${limits.maxSqlBytes} bytes (limits.maxSqlBytes)`);
+  }
 }
 
 /**

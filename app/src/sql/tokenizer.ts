@@ -85,7 +85,38 @@ function codePointLength(sql: string, i: number): number {
   return cp > 0xffff ? 2 : 1;
 }
 
-export function tokenize(sql: string): Token[] {
+/**
+ * "any": the union of the dialects' forms described above (what a statement in any of them may hold).
+ * "sqlite": SQLite's own forms (https://www.sqlite.org/lang_keywords.html, tokenize.c): "...", [...] and `...`
+ * are quoted identifiers; E'', $$ and { } mean nothing special; ?NNN is refused (the API's placeholder is ?).
+ * "postgres": PostgreSQL's (scan.l): block comments nest, { } means nothing special, only ASCII space, \t, \n,
+ * \r, \f and \v separate tokens. The PostgreSQL dialect checks what it finds against the real parse tree.
+ */
+export interface TokenizeOptions {
+  flavor?: "any" | "sqlite" | "postgres";
+}
+
+/** End of a PostgreSQL block comment starting at `start` (they nest); throws if unterminated. */
+function nestedCommentEnd(sql: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < sql.length - 1; i++) {
+    if (sql[i] === "/" && sql[i + 1] === "*") {
+      depth++;
+      i++;
+    } else if (sql[i] === "*" && sql[i + 1] === "/") {
+      depth--;
+      i++;
+      if (depth === 0) return i + 1;
+    }
+  }
+  throw new SqlSyntaxError("unterminated /* comment", start);
+}
+
+const POSTGRES_WHITESPACE = new Set([" ", "\t", "\n", "\r", "\f", "\v"]);
+
+export function tokenize(sql: string, options: TokenizeOptions = {}): Token[] {
+  const sqlite = options.flavor === "sqlite";
+  const postgres = options.flavor === "postgres";
   const tokens: Token[] = [];
   const n = sql.length;
   let i = 0;
@@ -119,7 +150,7 @@ export function tokenize(sql: string): Token[] {
     const c = sql[i] as string;
     const code = sql.charCodeAt(i);
 
-    if (isWhitespace(sql, i)) {
+    if (postgres ? POSTGRES_WHITESPACE.has(c) : isWhitespace(sql, i)) {
       i++;
       continue;
     }
@@ -132,6 +163,12 @@ export function tokenize(sql: string): Token[] {
       i = j;
       continue;
     }
+    if (postgres && c === "/" && sql[i + 1] === "*") {
+      const end = nestedCommentEnd(sql, i);
+      push("comment", i, end);
+      i = end;
+      continue;
+    }
     if (c === "/" && sql[i + 1] === "*") {
       const close = sql.indexOf("*/", i + 2);
       if (close < 0) throw new SqlSyntaxError("unterminated /* comment", i);
@@ -139,7 +176,7 @@ export function tokenize(sql: string): Token[] {
       i = close + 2;
       continue;
     }
-    if (c === "{") {
+    if (c === "{" && !sqlite && !postgres) {
       const close = sql.indexOf("}", i + 1);
       if (close < 0) throw new SqlSyntaxError("unterminated { comment", i);
       push("comment", i, close + 1);
@@ -154,7 +191,14 @@ export function tokenize(sql: string): Token[] {
       i = end;
       continue;
     }
-    if ((c === "E" || c === "e") && sql[i + 1] === "'" && !(i > 0 && isWordPart(sql, i - 1))) {
+    if (sqlite && (c === "`" || c === "[")) {
+      const end = c === "`" ? scanQuoted(i, "`", "quoted identifier", false) : sql.indexOf("]", i + 1) + 1;
+      if (end <= 0) throw new SqlSyntaxError("unterminated [quoted identifier]", i);
+      push("quoted_identifier", i, end);
+      i = end;
+      continue;
+    }
+    if (!sqlite && (c === "E" || c === "e") && sql[i + 1] === "'" && !(i > 0 && isWordPart(sql, i - 1))) {
       const end = scanQuoted(i + 1, "'", "string literal", true);
       push("string", i, end);
       i = end;
@@ -166,7 +210,7 @@ export function tokenize(sql: string): Token[] {
       i = end;
       continue;
     }
-    if (c === "$") {
+    if (c === "$" && !sqlite) {
       DOLLAR_TAG.lastIndex = i;
       const tag = DOLLAR_TAG.exec(sql);
       if (tag) {
@@ -186,6 +230,9 @@ export function tokenize(sql: string): Token[] {
     }
 
     if (c === "?") {
+      if (sqlite && isDigit(sql.charCodeAt(i + 1))) {
+        throw new SqlSyntaxError("SQLite ?NNN parameters are not accepted: write ? placeholders", i);
+      }
       push("placeholder", i, i + 1);
       i++;
       continue;

@@ -1,14 +1,15 @@
-// The HTTP side port: /metrics (Prometheus), /healthz (the process is alive), /readyz (every configured
-// database answers; 503 with a JSON body naming the ones that failed).
+// The HTTP side port: /metrics (Prometheus), /healthz (liveness: the process works; never a database),
+// /readyz (readiness of the proxy, with every database's state in the body) and /readyz/<database> (one
+// database). Readiness answers from DatabaseHealth's state at once: it runs no query of its own, so it cannot
+// hang on a database or wait for a pool slot. See docs/health.md for what an orchestrator should probe.
 import { createServer, type Server } from "node:http";
-import type { DatabaseRegistry } from "../db/database-registry.js";
+import type { DatabaseHealth } from "../db/database-health.js";
 import type { Metrics } from "../observability/metrics.js";
-import { checkDatabases } from "./readiness.js";
+import { readinessReport } from "./readiness.js";
 
 export interface HttpServerOptions {
   metrics: Metrics;
-  databases: DatabaseRegistry;
-  readinessTimeoutMs: number;
+  health: DatabaseHealth;
   isDraining: () => boolean;
 }
 
@@ -22,12 +23,15 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (req.method !== "GET" && req.method !== "HEAD") return json(405, { error: "method not allowed" });
     if (path === "/healthz") return json(200, { status: "ok" });
     if (path === "/readyz") {
-      if (options.isDraining()) return json(503, { status: "draining", databases: [] });
-      void checkDatabases(options.databases, options.readinessTimeoutMs).then((checks) => {
-        const ok = checks.every((c) => c.ok);
-        json(ok ? 200 : 503, { status: ok ? "ready" : "not ready", databases: checks });
-      });
-      return;
+      const report = readinessReport(options.health, options.isDraining());
+      return json(report.ready ? 200 : 503, { status: report.status, databases: report.databases });
+    }
+    if (path?.startsWith("/readyz/")) {
+      const state = options.health.get(decodedOrEmpty(path.slice("/readyz/".length)));
+      if (!state) return json(404, { error: "no such database" });
+      const draining = options.isDraining();
+      const ready = state.ready && !draining;
+      return json(ready ? 200 : 503, { status: draining ? "draining" : ready ? "ready" : "not ready", ...state });
     }
     if (path === "/metrics") {
       void options.metrics.registry.metrics().then(
@@ -39,8 +43,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
       );
       return;
     }
-    json(404, { error: "not found", paths: ["/healthz", "/readyz", "/metrics"] });
+    json(404, { error: "not found", paths: ["/healthz", "/readyz", "/readyz/<database>", "/metrics"] });
   });
+}
+
+/** A malformed escape (%zz) names no database instead of throwing out of the request handler. */
+function decodedOrEmpty(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return "";
+  }
 }
 
 export function listenHttp(server: Server, host: string, port: number): Promise<number> {

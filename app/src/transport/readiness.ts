@@ -1,62 +1,45 @@
-// Database reachability: each configured database must answer its validation query within a bound.
-// Used by /readyz on demand and by a loop that keeps grpc.health.v1.Health in step.
-import type { DatabaseRegistry } from "../db/database-registry.js";
-import { DbError } from "../db/errors.js";
+// What readiness means, in one place, for both doors: /readyz (http-server.ts) and grpc.health.v1.Health.
+// Both read the same DatabaseHealth state, so they never disagree.
+// - A database is ready when its last check passed and its circuit breaker is closed.
+// - The proxy as a whole (/readyz, gRPC service "" and the SqlService name) is ready when it is not draining
+//   and at least one database is: one database down does not take the others off the air. Probes that care
+//   about one database ask for it by name (/readyz/<name>, gRPC service <name>).
+// Liveness (/healthz) is not here on purpose: it never depends on a database.
+import type { HealthImplementation } from "grpc-health-check";
+import type { DatabaseHealth, DatabaseReadiness } from "../db/database-health.js";
 
-export interface DatabaseCheck {
-  database: string;
-  ok: boolean;
-  latencyMs: number;
-  error?: string;
+export interface ReadinessReport {
+  ready: boolean;
+  status: "ready" | "not ready" | "draining";
+  databases: DatabaseReadiness[];
 }
 
-export async function checkDatabases(databases: DatabaseRegistry, timeoutMs: number): Promise<DatabaseCheck[]> {
-  return Promise.all(
-    databases.all().map(async (db): Promise<DatabaseCheck> => {
-      const started = performance.now();
-      const signal = AbortSignal.timeout(timeoutMs);
-      try {
-        const lease = await db.pool.acquire({ rpc: "readiness" }, signal);
-        try {
-          await lease.connection.validate(signal);
-        } finally {
-          await lease.release();
-        }
-        return { database: db.name, ok: true, latencyMs: Math.round(performance.now() - started) };
-      } catch (error) {
-        const reason = signal.aborted
-          ? `no answer within ${timeoutMs} ms`
-          : error instanceof DbError
-            ? error.kind
-            : "check failed";
-        return { database: db.name, ok: false, latencyMs: Math.round(performance.now() - started), error: reason };
-      }
-    }),
-  );
+export function readinessReport(health: DatabaseHealth, draining: boolean): ReadinessReport {
+  const databases = health.all();
+  if (draining) return { ready: false, status: "draining", databases };
+  const ready = databases.some((d) => d.ready);
+  return { ready, status: ready ? "ready" : "not ready", databases };
 }
 
-/** Runs checkDatabases every intervalMs and reports whether all passed. */
-export function startReadinessLoop(
-  databases: DatabaseRegistry,
-  timeoutMs: number,
-  intervalMs: number,
-  report: (allOk: boolean, checks: DatabaseCheck[]) => void,
-): () => void {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const tick = async () => {
-    const checks = await checkDatabases(databases, timeoutMs);
-    if (stopped) return;
-    report(
-      checks.every((c) => c.ok),
-      checks,
-    );
-    timer = setTimeout(tick, intervalMs);
-    timer.unref();
+/**
+ * Keeps grpc.health.v1.Health in step with DatabaseHealth: the overall names plus one service name per
+ * database. refresh() re-applies the state (after draining starts); stop() unsubscribes.
+ */
+export function syncGrpcHealth(
+  grpc: HealthImplementation,
+  health: DatabaseHealth,
+  overallNames: string[],
+  isDraining: () => boolean,
+): { refresh(): void; stop(): void } {
+  const refresh = () => {
+    const draining = isDraining();
+    const report = readinessReport(health, draining);
+    for (const name of overallNames) grpc.setStatus(name, report.ready ? "SERVING" : "NOT_SERVING");
+    for (const db of report.databases) {
+      grpc.setStatus(db.database, db.ready && !draining ? "SERVING" : "NOT_SERVING");
+    }
   };
-  void tick();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
+  refresh();
+  const stop = health.onChange(refresh);
+  return { refresh, stop };
 }

@@ -114,8 +114,10 @@ function answer(index: DescriptorIndex, request: ReflectionRequest): Record<stri
 }
 
 /** Adds grpc.reflection.v1 and v1alpha (older grpcurl and ghz use v1alpha) to the server. */
-export function addReflection(server: Pick<Server, "addService">): void {
+/** `hidden`: services in the descriptors that this server does not serve (the legacy API when it is off). */
+export function addReflection(server: Pick<Server, "addService">, hidden: readonly string[] = []): void {
   const index = indexDescriptors(readFileSync(DESCRIPTORS));
+  index.services = index.services.filter((name) => !hidden.includes(name));
   const require = createRequire(import.meta.url);
   const protoDir = join(dirname(require.resolve("@grpc/reflection/package.json")), "build", "proto");
   for (const version of ["v1", "v1alpha"]) {

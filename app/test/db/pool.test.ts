@@ -21,6 +21,8 @@ const baseConfig: PoolConfig = {
   validationTimeoutMs: 1000,
   validateOnBorrow: true,
   leakDetectionThresholdMs: 0,
+  leakReclaimAfterMs: 0,
+  cancelGraceMs: 500,
 };
 
 class RecordingObserver implements PoolObserver {
@@ -249,6 +251,21 @@ describe("ConnectionPool", () => {
     };
     const { pool } = makePool({}, { connect: failing });
     await expect(pool.acquire(holder)).rejects.toMatchObject({ kind: "unavailable" });
+  });
+
+  it("every caller in line learns of a failed connect at once, also when more wait than the pool has room", async () => {
+    let attempts = 0;
+    const failing = async (): Promise<Connection> => {
+      attempts += 1;
+      throw new DbError("unavailable", "connection refused");
+    };
+    // One slot, three callers, and a timeout far beyond the test's: each must be refused by its own connect.
+    const { pool } = makePool({ max: 1, acquireTimeoutMs: 60_000 }, { connect: failing });
+    const results = await Promise.allSettled([pool.acquire(holder), pool.acquire(holder), pool.acquire(holder)]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    for (const r of results) expect((r as PromiseRejectedResult).reason).toMatchObject({ kind: "unavailable" });
+    expect(attempts).toBe(3);
+    expect(pool.stats()).toMatchObject({ total: 0, pending: 0 });
   });
 
   it("close() refuses new leases, closes idle ones and waits for active ones", async () => {

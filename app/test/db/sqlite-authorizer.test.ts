@@ -25,8 +25,9 @@ describe("actionNeed: SQLite's action codes to grant classes", () => {
     [constants.SQLITE_INSERT, "customer", null, "write"],
     [constants.SQLITE_UPDATE, "customer", "name", "write"],
     [constants.SQLITE_DELETE, "customer", null, "write"],
-    [constants.SQLITE_INSERT, "sqlite_master", null, "ddl"],
-    [constants.SQLITE_UPDATE, "sqlite_schema", "sql", "ddl"],
+    [constants.SQLITE_INSERT, "sqlite_master", null, "schema"],
+    [constants.SQLITE_UPDATE, "sqlite_schema", "sql", "schema"],
+    [constants.SQLITE_CREATE_TABLE, "sqlite_stat1", null, "admin"],
     [constants.SQLITE_INSERT, "sqlite_stat1", null, "admin"],
     [constants.SQLITE_CREATE_TABLE, "x", null, "ddl"],
     [constants.SQLITE_CREATE_TEMP_VIEW, "x", null, "ddl"],
@@ -126,6 +127,10 @@ describe("prepareAuthorized on a real database", () => {
     expect(refusedFor("PRAGMA user_version = 3", MIGRATOR)?.kind).toBe("permission_denied");
     expect(refusedFor("PRAGMA user_version = 3", ADMIN)).toBeUndefined();
     expect(refusedFor("VACUUM", ADMIN)).toBeUndefined();
+    expect(refusedFor("ANALYZE", new Set<StatementClass>(["read", "admin"]))).toBeUndefined();
+    expect(refusedFor("CREATE TABLE a (b)", new Set<StatementClass>(["read", "admin"]))?.kind).toBe(
+      "permission_denied",
+    );
     // No class allows loading native code.
     expect(refusedFor("SELECT load_extension('/tmp/evil.so')", ADMIN)?.message).toContain("never");
   });

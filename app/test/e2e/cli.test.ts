@@ -70,10 +70,11 @@ describe("CLI", () => {
     expect(lines.at(-1)).toMatch(/^\(3 rows, /);
   });
 
-  it("sql reports errors with their reason and a non-zero exit", () => {
+  it("sql reports errors with their reason on stderr and a non-zero exit", () => {
     const result = cli(["sql", "-a", `127.0.0.1:${grpcPort}`, "SELECT * FROM no_such_table"]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("OBJECT_NOT_FOUND");
+    expect(result.stderr).toContain("OBJECT_NOT_FOUND");
+    expect(result.stdout).toBe("");
   });
 
   it("check-config names the bad key; print-config redacts", () => {

@@ -1,6 +1,7 @@
 // Every SqlService RPC through a real gRPC client over loopback, on each runnable driver.
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ErrorInfo } from "../../src/gen/google/rpc/error_details.js";
 import {
   type DescribeTableResponse,
   type ExecuteBatchResponse,
@@ -118,6 +119,12 @@ describe.each(DRIVERS)("SqlService on %s", (driver) => {
     const partial = await call<unknown, ExecuteBatchResponse>(t.client, "executeBatch", batch(false));
     expect(partial.failedCount).toBe(1);
     expect(partial.results[1]?.error?.code).toBe(status.ALREADY_EXISTS);
+    // The failed item carries the same ErrorInfo a failed call does (reason, batch_index).
+    const itemDetail = partial.results[1]?.error?.details.find((d) => d.typeUrl.endsWith("google.rpc.ErrorInfo"));
+    expect(itemDetail, "ErrorInfo detail on the failed item").toBeDefined();
+    const itemInfo = ErrorInfo.decode(itemDetail?.value ?? new Uint8Array());
+    expect(itemInfo.reason).toBe("UNIQUE_VIOLATION");
+    expect(itemInfo.metadata.batch_index).toBe("1");
     expect(partial.totalRowsAffected).toBe(2n);
   });
 

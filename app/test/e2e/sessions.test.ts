@@ -3,13 +3,16 @@ import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecuteResponse } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { call, execRequest, expectStatus, plain } from "../support/grpc-client.js";
+import { clientAs, headerIdentity } from "../support/test-identity.js";
 import { DRIVERS, startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 describe.each(DRIVERS)("sessions on %s", (driver) => {
   let t: TestProxy;
   beforeAll(async () => {
+    // Callers named by a test header (else by their connection), so ownership is tested between identities.
     t = await startTestProxy(driver, {
       configPatch: { sessions: { idleTimeoutMs: 1000, maxPerCaller: 3, maxTotal: 5 } },
+      identity: headerIdentity,
     });
   });
   afterAll(async () => {
@@ -29,7 +32,7 @@ describe.each(DRIVERS)("sessions on %s", (driver) => {
 
   it("a session is reachable only from the caller that opened it", async () => {
     const { sessionId } = await open();
-    const stranger = t.newClient();
+    const stranger = clientAs(t.address, "api_key:stranger", []);
     await expectStatus(
       call(stranger, "execute", execRequest({ sessionId, sql: "SELECT 1" })),
       status.NOT_FOUND,
@@ -81,5 +84,25 @@ describe.each(DRIVERS)("sessions on %s", (driver) => {
     await expectStatus(call(t.client, "execute", execRequest({ sessionId, sql: "SELECT 1" })), status.NOT_FOUND);
     expect(await cityOf(5)).toBe(before);
     expect(await expired()).toBe(expiredBefore + 1);
+  });
+});
+
+describe("sessions without authentication on loopback", () => {
+  let t: TestProxy;
+  beforeAll(async () => {
+    t = await startTestProxy("sqlite");
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("every caller is the one local identity: a session opened on one connection is used from another", async () => {
+    const opener = t.newClient();
+    const { sessionId } = await call<unknown, { sessionId: string }>(opener, "openSession", { database: "" });
+    opener.close();
+    const next = t.newClient(); // like the next grpcurl call: a new TCP connection
+    const result = await call<unknown, ExecuteResponse>(next, "execute", execRequest({ sessionId, sql: "SELECT 1" }));
+    expect(result.rows).toHaveLength(1);
+    await call(next, "closeSession", { sessionId });
   });
 });

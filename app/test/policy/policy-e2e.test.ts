@@ -40,10 +40,11 @@ describe.each(DRIVERS)("query policy on %s (defaults)", (driver) => {
   });
 
   it("refuses anonymous code that could run DDL out of the classifier's sight", async () => {
+    // SQLite has no dollar quotes: there the text is several statements (and no DO), refused as such.
     await expectStatus(
       execute(t, "DO $$ BEGIN EXECUTE 'DROP TABLE customer'; END $$"),
       status.PERMISSION_DENIED,
-      "POLICY_DDL_DENIED",
+      driver === "postgres" ? "POLICY_DDL_DENIED" : "POLICY_MULTIPLE_STATEMENTS",
     );
     expect(await customerCount(t)).toBe(customers);
   });

@@ -97,6 +97,8 @@ const POSTGRES_CASES: Case[] = [
   ["the parser rejects a homoglyph", "DЕLETE FROM customer", INVALID, "INVALID_STATEMENT"],
   ["PostgreSQL's own $n", "DELETE FROM customer WHERE customer_id = $1", INVALID, "INVALID_STATEMENT"],
   ["a NUL that would end the text early", "SELECT 1\u0000; DELETE FROM customer", INVALID, "INVALID_STATEMENT"],
+  ["nested too deeply to check", `SELECT 1${" + 1".repeat(30_000)}`, INVALID, "INVALID_STATEMENT"],
+  ["longer than limits.maxSqlBytes", `SELECT 1 WHERE 1 IN (${"1,".repeat(600_000)}1)`, INVALID, "INVALID_ARGUMENT"],
 ];
 
 const SQLITE_CASES: Case[] = [
@@ -119,6 +121,7 @@ const SQLITE_CASES: Case[] = [
   ["several statements", "SELECT 1; DELETE FROM customer", DENIED, "POLICY_MULTIPLE_STATEMENTS"],
   ["the tokenizer rejects it", "SELECT 'unterminated", INVALID, "INVALID_STATEMENT"],
   ["a NUL that would end the text early", "SELECT 1\u0000; DELETE FROM customer", INVALID, "INVALID_STATEMENT"],
+  ["longer than limits.maxSqlBytes", `SELECT 1 WHERE 1 IN (${"1,".repeat(600_000)}1)`, INVALID, "INVALID_ARGUMENT"],
   // The guard calls this a read; SQLite's authorizer (the second wall) refuses loading native code.
   [
     "the database refuses: load_extension",
@@ -211,6 +214,22 @@ describe.each(["postgres", "sqlite"] as TestDriver[])(
       expect(error.details).not.toMatch(/passwd|hostname|evil\.so|igp-refusal/);
       expect(await stateOf(t, driver)).toEqual(before);
     });
+
+    it.runIf(driver === "postgres")(
+      "COPY with the client's stream is a read or a write the driver cannot carry: UNIMPLEMENTED, the connection stays usable",
+      async () => {
+        await expectStatus(exec(reader, "COPY customer TO STDOUT"), status.UNIMPLEMENTED, "UNSUPPORTED");
+        await expectStatus(
+          exec(reader, "COPY (SELECT 1) TO STDOUT WITH (FORMAT csv)"),
+          status.UNIMPLEMENTED,
+          "UNSUPPORTED",
+        );
+        await expectStatus(exec(reader, "COPY customer FROM STDIN"), status.PERMISSION_DENIED, "ROLE_DENIED");
+        const after = await exec(reader, "SELECT count(*) FROM customer");
+        expect(Number(plain(after.rows[0]?.values[0]))).toBeGreaterThan(0);
+        expect(await stateOf(t, driver)).toEqual(before);
+      },
+    );
 
     it("nothing ran: no marker from COPY ... PROGRAM, no server file, no change", async () => {
       expect(existsSync(MARKER)).toBe(false);

@@ -108,6 +108,13 @@ const CASES: [sql: string, classes: string[], dynamicSql?: boolean][] = [
   ["SELECT * FROM t WHERE a = (SELECT pg_read_file('x'))", ["admin+read"]],
   ["EXPLAIN SELECT pg_read_file('x')", ["admin+read"]], // names count even when only planned
   ["UPDATE pg_settings SET setting = 'off' WHERE name = 'x'", ["admin+write"]],
+  ["SELECT rolname, rolpassword FROM pg_authid", ["admin+read"]],
+  ["SELECT usename, passwd FROM pg_catalog.PG_SHADOW", ["admin+read"]],
+  ["SELECT query FROM pg_stat_activity WHERE pid <> pg_backend_pid()", ["admin+read"]],
+  ["SELECT * FROM t WHERE a IN (SELECT umoptions::text FROM pg_user_mappings)", ["admin+read"]],
+  ["TABLE pg_file_settings", ["admin+read"]],
+  ["COPY pg_authid TO STDOUT", ["admin+read"]],
+  ["SELECT * FROM pg_hba_file_rules()", ["admin+read"]],
   ["LOCK TABLE t IN ACCESS EXCLUSIVE MODE", ["admin"]],
   ["VACUUM FULL t", ["admin"]],
   ["ANALYZE t", ["admin"]],

@@ -91,7 +91,7 @@ describe("PostgreSQL guard, differential against the server's own parser", () =>
     }
   }
 
-  it(`${RUNS} hostile statements read the same by the guard and by the server`, async () => {
+  it(`${RUNS} hostile statements read the same by the guard and by the server`, { timeout: 180_000 }, async () => {
     const tally: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(
@@ -104,7 +104,9 @@ describe("PostgreSQL guard, differential against the server's own parser", () =>
     expect(tally.writesCaughtByServer).toBeGreaterThan(20);
   });
 
-  it(`${RUNS} mutated statements (unicode spaces, homoglyphs) read the same by the guard and by the server`, async () => {
+  it(`${RUNS} mutated statements (unicode spaces, homoglyphs) read the same by the guard and by the server`, {
+    timeout: 180_000,
+  }, async () => {
     const tally: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(

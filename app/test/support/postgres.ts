@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import type { PostgresDatabaseConfig } from "../../src/config/schema.js";
+import { PoolConfig, type PostgresDatabaseConfig } from "../../src/config/schema.js";
 import type { CredentialSource } from "../../src/db/driver.js";
 
 export interface TestDatabase {
@@ -34,16 +34,7 @@ export async function createTestDatabase(prefix = "t"): Promise<TestDatabase> {
     ssl: "disable",
     applicationName: "igp-test",
     default: false,
-    pool: {
-      max: 10,
-      minIdle: 0,
-      acquireTimeoutMs: 5000,
-      idleTimeoutMs: 600_000,
-      maxLifetimeMs: 1_800_000,
-      validationTimeoutMs: 3000,
-      validateOnBorrow: true,
-      leakDetectionThresholdMs: 60_000,
-    },
+    pool: PoolConfig.parse({}),
   };
   return {
     config,

@@ -13,9 +13,10 @@
 //   settings that change how the server reads SQL text are session and admin, every other setting admin.
 // - DO and EXECUTE (of a statement prepared in SQL) run code the guard cannot see: dynamicSql.
 // - Every name in the tree is checked against server-functions.ts (function calls, and the attribute
-//   notation `x.f` that PostgreSQL also reads as a call).
+//   notation `x.f` that PostgreSQL also reads as a call), every relation against its list of relations that
+//   hold the server's secrets (pg_authid, pg_shadow, pg_stat_activity, ...).
 import type { StatementClass, StatementEffect } from "../../core/parsed-statement.js";
-import { serverFunction } from "./server-functions.js";
+import { serverFunction, serverRelation } from "./server-functions.js";
 
 export interface TreeClassification {
   firstKeyword: string;
@@ -23,6 +24,10 @@ export interface TreeClassification {
   returnsRows: boolean;
   selectIntoTemp: boolean;
   dynamicSql: boolean;
+  /** Every parameter reference in the tree (for the placeholder check). */
+  parameters: { number: number; location: number }[];
+  /** An operator whose name holds `?`: a `?` the placeholder rewrite did not turn into a parameter. */
+  questionMarkOperator: boolean;
 }
 
 type Kind = [classes: readonly StatementClass[], keyword: string];
@@ -235,17 +240,28 @@ class Findings {
  * `COPY t FROM STDIN` both arrive without a filename: only a STDIN/STDOUT keyword in the statement's own tokens
  * makes it the client's stream.
  */
-function copyEffects(copy: JsonObject, found: Findings, keywords: ReadonlySet<string>): void {
-  const stdio = keywords.has(copy.is_from === true ? "stdin" : "stdout");
+function copyEffects(copy: JsonObject, found: Findings, keywords: () => ReadonlySet<string>): void {
+  const stdio = keywords().has(copy.is_from === true ? "stdin" : "stdout");
   if (copy.is_program === true) {
     found.add(ADMIN, "COPY ... PROGRAM runs a shell command on the database server");
   } else if (typeof copy.filename === "string" || !stdio) {
     found.add(ADMIN, "COPY to or from a file of the database server");
   } else if (copy.is_from === true) {
-    found.add(WRITE, "COPY ... FROM");
+    found.add(WRITE, COPY_FROM_CLIENT);
   } else {
-    found.add(READ, "COPY ... TO STDOUT");
+    found.add(READ, COPY_TO_CLIENT);
   }
+}
+
+const COPY_FROM_CLIENT = "COPY ... FROM STDIN";
+const COPY_TO_CLIENT = "COPY ... TO STDOUT";
+
+/**
+ * Whether the statement streams COPY data to or from the client, which the proxy's extended-protocol driver
+ * cannot carry (node-postgres would wait for ever): the driver refuses it as unsupported.
+ */
+export function copiesWithClient(statement: { effects: readonly StatementEffect[] }): boolean {
+  return statement.effects.some((e) => e.cause === COPY_FROM_CLIENT || e.cause === COPY_TO_CLIENT);
 }
 
 function setEffects(set: JsonObject, found: Findings): void {
@@ -280,7 +296,12 @@ function targetsSettings(statement: JsonObject): boolean {
 }
 
 /** Effects of one statement node; returns its keyword. */
-function statementEffects(kind: string, body: JsonObject, found: Findings, keywords: ReadonlySet<string>): string {
+function statementEffects(
+  kind: string,
+  body: JsonObject,
+  found: Findings,
+  keywords: () => ReadonlySet<string>,
+): string {
   const known = STATEMENTS[kind];
   if (!known) {
     found.add(ADMIN, "a statement kind the guard does not know");
@@ -325,8 +346,13 @@ function nameEffects(name: unknown, found: Findings): void {
  * lower-cased keyword tokens of the statement's text (the scanner's). Iterative, so a deeply nested tree cannot
  * overflow the stack.
  */
-export function classifyTree(statement: unknown, keywords: ReadonlySet<string> = new Set()): TreeClassification {
+export function classifyTree(
+  statement: unknown,
+  keywords: () => ReadonlySet<string> = () => new Set(),
+): TreeClassification {
   const found = new Findings();
+  const parameters: { number: number; location: number }[] = [];
+  let questionMarkOperator = false;
   let firstKeyword = "";
   let returnsRows = false;
   if (isObject(statement)) {
@@ -346,6 +372,10 @@ export function classifyTree(statement: unknown, keywords: ReadonlySet<string> =
     if (!isObject(value)) continue;
     for (const [key, child] of Object.entries(value)) {
       if (!isNodeKind(key)) {
+        if (key === "relname" && typeof child === "string") {
+          const relation = serverRelation(child);
+          if (relation) found.add(ADMIN, `${relation} holds what the server keeps from its users`);
+        }
         if (!planOnly && key === "lockingClause" && Array.isArray(child) && child.length > 0) {
           found.add(WRITE, "SELECT ... FOR UPDATE/SHARE locks rows");
         }
@@ -361,6 +391,12 @@ export function classifyTree(statement: unknown, keywords: ReadonlySet<string> =
         continue;
       }
       if (!isObject(child)) continue;
+      if (key === "ParamRef") {
+        parameters.push({ number: Number(child.number ?? 0), location: Number(child.location ?? -1) });
+        continue;
+      }
+      if (key === "A_Expr" && operatorHoldsQuestionMark(child.name)) questionMarkOperator = true;
+      if (key === "SubLink" && operatorHoldsQuestionMark(child.operName)) questionMarkOperator = true;
       if (key.endsWith("Stmt")) {
         found.nested = !top;
         const keyword = planOnly ? "" : statementEffects(key, child, found, keywords);
@@ -382,7 +418,14 @@ export function classifyTree(statement: unknown, keywords: ReadonlySet<string> =
     returnsRows,
     selectIntoTemp: found.selectIntoTemp,
     dynamicSql: found.dynamicSql,
+    parameters,
+    questionMarkOperator,
   };
+}
+
+function operatorHoldsQuestionMark(name: unknown): boolean {
+  if (!Array.isArray(name)) return false;
+  return name.some((part) => isObject(part) && isObject(part.String) && String(part.String.sval).includes("?"));
 }
 
 function topReturnsRows(kind: string, body: JsonObject): boolean {

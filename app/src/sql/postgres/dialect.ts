@@ -1,9 +1,10 @@
-// The PostgreSQL dialect: one call of PostgreSQL's own scanner and parser per statement text (libpg-query).
-//   1. `?` placeholders become `$n` where the scanner says they are operators (placeholders.ts);
+// The PostgreSQL dialect: PostgreSQL's own parser (libpg-query) for every statement text.
+//   1. `?` placeholders become `$n` where the tokenizer (PostgreSQL flavor) finds them (placeholders.ts);
 //   2. the numbered text, exactly what the driver will send, is parsed: a text the grammar rejects is a
 //      SqlSyntaxError (INVALID_ARGUMENT), so it never reaches the database;
-//   3. each statement of the tree is classified from the whole tree (classify-tree.ts);
-//   4. the fingerprint id is libpg_query's tree fingerprint, the readable form comes from the scanner's tokens.
+//   3. the parse tree must hold exactly the inserted parameters, each where it was put (verifyPlaceholders);
+//   4. each statement of the tree is classified from the whole tree (classify-tree.ts);
+//   5. the fingerprint id is libpg_query's tree fingerprint; the readable form comes from the tokens.
 
 import type { ScanToken } from "libpg-query";
 import {
@@ -13,12 +14,12 @@ import {
   type ParsedStatement,
   type SqlDialect,
 } from "../../core/parsed-statement.js";
+import { fingerprintOfTokens } from "../fingerprint.js";
 import { checkSqlText } from "../text-checks.js";
 import { SqlSyntaxError } from "../tokenizer.js";
 import { classifyTree } from "./classify-tree.js";
-import { readableFingerprint } from "./fingerprint.js";
-import { PostgresSyntaxError, parseTree, treeFingerprint } from "./parser.js";
-import { numberPlaceholders } from "./placeholders.js";
+import { PostgresSyntaxError, parseTree, scanTokens, treeFingerprint } from "./parser.js";
+import { numberPlaceholders, type ParameterReference, verifyPlaceholders } from "./placeholders.js";
 
 /** PostgreSQL's message without the `at or near "<client text>"` part: errors never echo the statement. */
 function safeMessage(message: string): string {
@@ -29,8 +30,15 @@ function charOffset(sql: string, byteOffset: number): number {
   return Buffer.from(sql, "utf8").subarray(0, byteOffset).toString("utf8").length;
 }
 
-function classified(statement: unknown, keywords: ReadonlySet<string>): ClassifiedStatement {
+interface TreeFacts {
+  parameters: ParameterReference[];
+  questionMarkOperator: boolean;
+}
+
+function classified(statement: unknown, keywords: () => ReadonlySet<string>, facts: TreeFacts): ClassifiedStatement {
   const tree = classifyTree(statement, keywords);
+  facts.parameters.push(...tree.parameters);
+  facts.questionMarkOperator ||= tree.questionMarkOperator;
   const classes = classesOf(tree.effects);
   return {
     statementClass: highestClass(classes),
@@ -73,27 +81,33 @@ export const postgresDialect: SqlDialect = {
   parse(sql: string): ParsedStatement {
     checkSqlText(sql);
     if (sql.trim() === "") return emptyStatement(sql);
-    let numbered: ReturnType<typeof numberPlaceholders> | undefined;
+    const numbered = numberPlaceholders(sql); // throws SqlSyntaxError
     let stmts: readonly { stmt?: unknown; stmt_location?: number; stmt_len?: number }[];
     try {
-      numbered = numberPlaceholders(sql);
       stmts = parseTree(numbered.sql).stmts ?? [];
     } catch (error) {
       if (error instanceof PostgresSyntaxError) {
-        // Offsets of a parse error are in the numbered text, of a scan error in the client's.
-        const text = numbered?.sql ?? sql;
-        throw new SqlSyntaxError(safeMessage(error.message), charOffset(text, error.byteOffset));
+        throw new SqlSyntaxError(safeMessage(error.message), charOffset(numbered.sql, error.byteOffset));
       }
       throw error;
     }
-    const statements = stmts.map((raw) => classified(raw.stmt, keywordsOf(numbered.tokens, raw)));
+    // The scanner's keywords, only for the rare statement that asks (COPY: STDIN/STDOUT or a file?).
+    let scanned: ScanToken[] | undefined;
+    const tokensOnce = (): ScanToken[] => {
+      scanned ??= scanTokens(numbered.sql);
+      return scanned;
+    };
+    const facts: TreeFacts = { parameters: [], questionMarkOperator: false };
+    const statements = stmts.map((raw) => classified(raw.stmt, () => keywordsOf(tokensOnce(), raw), facts));
+    verifyPlaceholders(numbered, facts.parameters, facts.questionMarkOperator);
+    const fingerprint = fingerprintOfTokens(numbered.tokens);
     return {
       dialect: "postgres",
       sql,
       driverSql: numbered.sql,
       statements,
       statementClass: highestClass(statements.map((s) => s.statementClass)),
-      fingerprint: readableFingerprint(numbered.tokens),
+      fingerprint,
       fingerprintId: treeFingerprint(numbered.sql),
       placeholderCount: numbered.count,
     };

@@ -48,6 +48,8 @@ export class PostgresSyntaxError extends Error {
 
 function syntaxError(error: unknown): PostgresSyntaxError {
   if (error instanceof SqlError) return new PostgresSyntaxError(error.message, error.sqlDetails?.cursorPosition ?? 0);
+  // A tree too deep for the JSON reader (`1 + 1 + ...` twenty thousand times): refused, never an internal error.
+  if (error instanceof RangeError) return new PostgresSyntaxError("the statement is nested too deeply", 0);
   throw error;
 }
 

@@ -46,6 +46,12 @@ const EXACT: readonly Entry[] = [
     "admin",
     "writes or lists files of the database server (adminpack)",
   ],
+  // What the server keeps from its users: authentication rules, configuration files, other sessions' statements.
+  [
+    ["pg_hba_file_rules", "pg_ident_file_mappings", "pg_show_all_file_settings", "pg_stat_get_activity"],
+    "admin",
+    "exposes the server's authentication rules, configuration files or other sessions' statements",
+  ],
   // Configuration and other sessions.
   [["set_config"], "admin", "changes a configuration setting (like SET)"],
   [
@@ -222,9 +228,6 @@ export const REVIEWED_AS_READ: readonly string[] = [
   "pg_get_wal_resource_managers",
   "pg_get_wal_summarizer_state",
   "pg_wal_summary_contents",
-  "pg_hba_file_rules",
-  "pg_ident_file_mappings",
-  "pg_show_all_file_settings",
   "pg_is_in_recovery",
   "pg_is_wal_replay_paused",
   "pg_jit_available",
@@ -269,6 +272,32 @@ export const REVIEWED_AS_READ: readonly string[] = [
 
 /** Reviewed as reads by family (per-backend statistics getters and RI trigger functions). */
 export const REVIEWED_AS_READ_PREFIXES: readonly string[] = ["pg_stat_get_", "RI_FKey_"];
+
+/**
+ * Relations (catalogues and views) that hold what a caller of a shared database user must not read: password
+ * hashes and user-mapping or subscription passwords, authentication and configuration files, large objects
+ * of any owner, and other sessions' statements with their literal values. Reading one is admin, in any schema
+ * and case, wherever the name appears (FROM, JOIN, TABLE, COPY, sub-queries).
+ * Source: https://www.postgresql.org/docs/18/catalogs.html and views.html.
+ */
+const SERVER_RELATIONS = new Set([
+  "pg_authid",
+  "pg_shadow",
+  "pg_user_mapping",
+  "pg_user_mappings",
+  "pg_subscription",
+  "pg_hba_file_rules",
+  "pg_ident_file_mappings",
+  "pg_file_settings",
+  "pg_largeobject",
+  "pg_stat_activity",
+]);
+
+/** The canonical name of a listed server relation, or undefined. */
+export function serverRelation(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return SERVER_RELATIONS.has(lower) ? lower : undefined;
+}
 
 const exact = new Map<string, ServerFunction>();
 for (const [names, statementClass, does] of EXACT) {

@@ -6,10 +6,19 @@
 //
 // Limits: openCursor on a prepared statement runs its SQL text in an unnamed portal (pg-cursor has no
 // named statements); Execute with maxRows on a prepared statement fetches all rows and truncates.
+//
+// Loss: the client's 'error' and 'end' events mark the connection lost at any moment (idle, lent, mid-cursor,
+// mid-cancel); every wait on the client is raced against that (ConnectionLiveness), so an in-flight statement
+// fails with UNAVAILABLE at once instead of waiting for a reply that cannot come. A cancelled statement whose
+// cancel request the server has not even taken within cancelGraceMs (a frozen or partitioned server) is
+// abandoned: the socket is destroyed and the call fails with DEADLINE_EXCEEDED on time. One whose cancel was
+// taken (the server is alive, only slow) gets four grace periods before the same happens.
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { ParsedStatement } from "../../../core/parsed-statement.js";
 import { dialectFor } from "../../../sql/dialects.js";
+import { copiesWithClient } from "../../../sql/postgres/classify-tree.js";
+import { ConnectionLiveness } from "../../connection-liveness.js";
 import type {
   Connection,
   Cursor,
@@ -27,10 +36,10 @@ import { DbError } from "../../errors.js";
 import { nextConnectionId } from "../../pool-connection-ids.js";
 import type { SqlValue } from "../../values.js";
 import { sendCancelRequest } from "./cancel.js";
-import { columnsFrom, PgCursor, rowFrom, rowsAffectedOf } from "./cursor.js";
+import { type CursorHost, columnsFrom, PgCursor, rowFrom, rowsAffectedOf } from "./cursor.js";
 import { mapPgError } from "./errors.js";
 import { describeTable, listTables } from "./metadata.js";
-import { backendKeyOf, forgetParsed, isParsed } from "./pg-internals.js";
+import { backendKeyOf, destroySocket, forgetParsed, isParsed } from "./pg-internals.js";
 import { RAW_TEXT_TYPES, toPgParam } from "./types.js";
 
 const ISOLATION_SQL: Record<IsolationLevel, string> = {
@@ -41,6 +50,18 @@ const ISOLATION_SQL: Record<IsolationLevel, string> = {
   serializable: " ISOLATION LEVEL SERIALIZABLE",
 };
 
+/** A statement still running this long after its cancel was sent is abandoned with its connection. */
+export const DEFAULT_CANCEL_GRACE_MS = 500;
+/** A statement whose cancel the server took is abandoned only after this many grace periods. */
+const ACKNOWLEDGED_CANCEL_FACTOR = 4;
+/** close() waits this long for the server to acknowledge Terminate before it destroys the socket. */
+const CLOSE_GRACE_MS = 1000;
+
+export interface PostgresConnectionOptions {
+  logger?: Logger;
+  cancelGraceMs?: number;
+}
+
 function timeoutError(cause?: unknown): DbError {
   return new DbError("timeout", "statement cancelled (timeout or client cancel)", { sqlstate: "57014", cause });
 }
@@ -50,25 +71,41 @@ export class PostgresConnection implements Connection {
   readonly driver = "postgres" as const;
   private brokenFlag = false;
   private preparedSeq = 0;
+  private readonly liveness = new ConnectionLiveness();
+  private readonly logger: Logger | undefined;
+  private readonly cancelGraceMs: number;
 
   constructor(
     private readonly client: pg.Client,
     private readonly cancelTarget: { host: string; port: number },
     private readonly typeNames: ReadonlyMap<number, string>,
-    private readonly logger?: Logger,
+    options: PostgresConnectionOptions = {},
   ) {
+    this.logger = options.logger;
+    this.cancelGraceMs = options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
     // Without a listener, a socket error after connect would crash the process.
     client.on("error", (error) => {
       this.brokenFlag = true;
-      this.logger?.warn({ connectionId: this.id, err: mapPgError(error).message }, "postgres connection error");
+      const mapped = mapPgError(error);
+      if (!this.liveness.lost) {
+        this.logger?.warn({ connectionId: this.id, err: mapped.message }, "postgres connection error");
+      }
+      // The server's own words (e.g. "terminating connection due to administrator command") may reach the
+      // client; a socket error's text may name an address, so it does not.
+      this.liveness.markLost(lostError(mapped.sqlstate ? mapped.message : "the socket failed", error));
     });
     client.on("end", () => {
       this.brokenFlag = true;
+      this.liveness.markLost(lostError("connection closed", undefined));
     });
   }
 
   get broken(): boolean {
     return this.brokenFlag;
+  }
+
+  onLost(listener: (reason: DbError) => void): () => void {
+    return this.liveness.onLost(listener);
   }
 
   get inTransaction(): boolean {
@@ -83,7 +120,7 @@ export class PostgresConnection implements Connection {
 
   async validate(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw timeoutError();
-    await this.cancellable(this.client.query("SELECT 1"), signal);
+    await this.cancellable(this.liveness.guard(this.client.query("SELECT 1")), signal);
   }
 
   async execute(statement: StatementRef, params: SqlValue[], options: ExecOptions): Promise<ExecResult> {
@@ -96,7 +133,7 @@ export class PostgresConnection implements Connection {
         text,
         values,
         options.signal,
-        this.cancellable,
+        this.cursorHost,
         this.typeNames,
         RAW_TEXT_TYPES,
         options.maxRows + 1,
@@ -112,7 +149,10 @@ export class PostgresConnection implements Connection {
       }
     }
     const config = { text, values, name, rowMode: "array" as const, types: RAW_TEXT_TYPES, queryMode: "extended" };
-    const result = await this.cancellable(this.client.query(config as pg.QueryArrayConfig), options.signal);
+    const result = await this.cancellable(
+      this.liveness.guard(this.client.query(config as pg.QueryArrayConfig)),
+      options.signal,
+    );
     const fields = result.fields ?? [];
     let rows = (result.rows as unknown[][]).map((r) => rowFrom(r, fields));
     let truncated = false;
@@ -136,7 +176,7 @@ export class PostgresConnection implements Connection {
       text,
       values,
       options.signal,
-      this.cancellable,
+      this.cursorHost,
       this.typeNames,
       RAW_TEXT_TYPES,
     );
@@ -191,22 +231,63 @@ export class PostgresConnection implements Connection {
     return await describeTable((text, values) => this.query(text, values), schema, table);
   }
 
+  /** Ends the session politely; a server that does not answer within CLOSE_GRACE_MS gets its socket destroyed.
+   * A statement still running is cancelled first: the server would otherwise run it to its end. */
   async close(): Promise<void> {
     this.brokenFlag = true;
-    await this.client.end().catch(() => {});
+    if (this.liveness.lost) {
+      this.destroySocket();
+      return;
+    }
+    // Closed under a running statement (reclaimed, pool shutdown): the server would run it to its end.
+    if (this.liveness.busy) void this.cancelInDatabase();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_GRACE_MS);
+    });
+    await Promise.race([this.client.end().catch(() => {}), grace]);
+    clearTimeout(timer);
+    this.destroySocket();
   }
 
   /** Internal statements (metadata, transaction control): default pg parsing, errors mapped. */
   private async query(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
     try {
-      return await this.client.query({ text, values, queryMode: "extended" } as pg.QueryConfig);
+      return await this.liveness.guard(this.client.query({ text, values, queryMode: "extended" } as pg.QueryConfig));
     } catch (error) {
       throw this.noteBroken(mapPgError(error));
     }
   }
 
+  private destroySocket(): void {
+    destroySocket(this.client);
+  }
+
+  /** The server did not settle a cancelled statement in time: give up on the connection so the call returns. */
+  private abandon(): void {
+    if (this.liveness.lost) return;
+    this.brokenFlag = true;
+    this.logger?.warn(
+      { connectionId: this.id, cancelGraceMs: this.cancelGraceMs },
+      "postgres connection abandoned: a cancelled statement did not settle (server frozen or unreachable)",
+    );
+    this.liveness.markLost(
+      new DbError(
+        "timeout",
+        `statement cancelled (timeout or client cancel); the database did not answer within ${this.cancelGraceMs} ms, the connection was closed`,
+        { sqlstate: "57014", connectionBroken: true },
+      ),
+    );
+    this.destroySocket();
+  }
+
+  /** An error that ends the connection (server termination, socket failure) marks it lost before the caller
+   * hears of it, so the pool's books have already moved on when the holder reacts. */
   private noteBroken(error: DbError): DbError {
-    if (error.connectionBroken) this.brokenFlag = true;
+    if (error.connectionBroken) {
+      this.brokenFlag = true;
+      this.liveness.markLost(error);
+    }
     return error;
   }
 
@@ -215,8 +296,12 @@ export class PostgresConnection implements Connection {
     try {
       const parsed =
         statement.parsed?.dialect === "postgres" ? statement.parsed : dialectFor("postgres").parse(statement.sql);
+      if (parsed.statements.some(copiesWithClient)) {
+        throw new DbError("unsupported", "COPY ... TO STDOUT / FROM STDIN is not supported: use SELECT or INSERT");
+      }
       return { sql: parsed.driverSql, count: parsed.placeholderCount };
     } catch (error) {
+      if (error instanceof DbError) throw error;
       throw new DbError("invalid_statement", error instanceof Error ? error.message : String(error), { cause: error });
     }
   }
@@ -238,6 +323,26 @@ export class PostgresConnection implements Connection {
     return { text, values: params.map(toPgParam), name };
   }
 
+  private readonly cursorHost: CursorHost = ((connection: PostgresConnection) => ({
+    cancellable: (work, signal) => connection.cancellable(work, signal),
+    guard: (work) => connection.liveness.guard(work),
+    bounded: (work) => connection.bounded(work),
+    get lost() {
+      return connection.liveness.lost !== undefined;
+    },
+  }))(this);
+
+  /** guard with a bound: a server that does not answer within cancelGraceMs gets the connection abandoned. */
+  private async bounded<T>(work: Promise<T>): Promise<T> {
+    const timer = setTimeout(() => this.abandon(), this.cancelGraceMs);
+    timer.unref();
+    try {
+      return await this.liveness.guard(work);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Awaits a statement; if the signal fires meanwhile, cancels it in the database and rejects as timeout. */
   private readonly cancellable = async <T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
     if (!signal) {
@@ -248,9 +353,21 @@ export class PostgresConnection implements Connection {
       }
     }
     let cancelled = false;
+    let grace: NodeJS.Timeout | undefined;
     const onAbort = () => {
       cancelled = true;
-      void this.cancelInDatabase();
+      let acknowledged = false;
+      void this.cancelInDatabase().then((ok) => {
+        acknowledged = ok;
+      });
+      // No answer to the cancel itself within the grace: the server is frozen or out of reach. A server that
+      // took the cancel is alive and ends the statement soon; it gets ACKNOWLEDGED_CANCEL_FACTOR times longer.
+      grace = setTimeout(() => {
+        if (!acknowledged) return this.abandon();
+        grace = setTimeout(() => this.abandon(), this.cancelGraceMs * (ACKNOWLEDGED_CANCEL_FACTOR - 1));
+        grace.unref();
+      }, this.cancelGraceMs);
+      grace.unref();
     };
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) onAbort();
@@ -258,20 +375,31 @@ export class PostgresConnection implements Connection {
       return await work;
     } catch (error) {
       const mapped = this.noteBroken(mapPgError(error));
-      if (cancelled && mapped.kind === "timeout") throw timeoutError(error);
+      if (cancelled && mapped.kind === "timeout" && !mapped.connectionBroken) throw timeoutError(error);
       throw mapped;
     } finally {
+      clearTimeout(grace);
       signal.removeEventListener("abort", onAbort);
     }
   };
 
-  private async cancelInDatabase(): Promise<void> {
+  /** Resolves true once the server has taken the cancel request (it closes the socket after reading it). */
+  private async cancelInDatabase(): Promise<boolean> {
     const key = backendKeyOf(this.client);
-    if (!key) return;
+    if (!key) return false;
     try {
       await sendCancelRequest(this.cancelTarget.host, this.cancelTarget.port, key.processId, key.secretKey);
+      return true;
     } catch (error) {
       this.logger?.warn({ connectionId: this.id, err: (error as Error).message }, "postgres cancel request failed");
+      return false;
     }
   }
+}
+
+function lostError(detail: string, cause: unknown): DbError {
+  return new DbError("unavailable", `connection to the database lost (${detail})`, {
+    connectionBroken: true,
+    cause,
+  });
 }

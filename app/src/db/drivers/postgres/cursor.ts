@@ -1,5 +1,6 @@
 // A real server-side cursor (pg-cursor: a named portal read in chunks). close() closes the portal at once,
-// also mid-result, so the server frees it and its locks.
+// also mid-result, so the server frees it and its locks. Reads and the close are raced against the
+// connection's loss: pg-cursor's close waits for a ReadyForQuery, which never comes from a dead server.
 import type pg from "pg";
 import Cursor from "pg-cursor";
 import type { Cursor as DriverCursor } from "../../driver.js";
@@ -22,8 +23,16 @@ export function columnsFrom(fields: pg.FieldDef[], typeNames?: ReadonlyMap<numbe
   return fields.map((f) => columnInfoOf(f.name, f.dataTypeID, f.dataTypeModifier, true, typeNames));
 }
 
-/** Runs a read against the connection's cancellation: an abort cancels in the database and rejects as timeout. */
-export type Cancellable = <T>(work: Promise<T>, signal: AbortSignal | undefined) => Promise<T>;
+/** What a cursor needs from its connection to never wait on a dead or frozen server. */
+export interface CursorHost {
+  /** Runs a read against the connection's cancellation: an abort cancels in the database and rejects as timeout. */
+  cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T>;
+  /** Rejects at once when the connection is lost. */
+  guard<T>(work: Promise<T>): Promise<T>;
+  /** guard, bounded: a server that does not answer in time gets the connection abandoned. */
+  bounded<T>(work: Promise<T>): Promise<T>;
+  readonly lost: boolean;
+}
 
 /** pg-cursor's read, with the query result its callback passes (fields now; command and row count once done). */
 function readWithResult(
@@ -48,7 +57,7 @@ export class PgCursor implements DriverCursor {
     readonly columns: ColumnInfo[],
     first: { rows: unknown[][]; result: pg.QueryResult },
     private readonly signal: AbortSignal | undefined,
-    private readonly cancellable: Cancellable,
+    private readonly host: CursorHost,
   ) {
     this.buffered = first.rows;
     this.result = first.result;
@@ -61,7 +70,7 @@ export class PgCursor implements DriverCursor {
     text: string,
     values: unknown[],
     signal: AbortSignal | undefined,
-    cancellable: Cancellable,
+    host: CursorHost,
     typeNames: ReadonlyMap<number, string>,
     types: pg.CustomTypesConfig,
     firstRead = 1,
@@ -69,14 +78,14 @@ export class PgCursor implements DriverCursor {
     const cursor = corked(client, () => client.query(new Cursor<unknown[]>(text, values, { rowMode: "array", types })));
     let first: { rows: unknown[][]; result: pg.QueryResult };
     try {
-      first = await cancellable(readWithResult(cursor, firstRead), signal);
+      first = await host.cancellable(host.guard(readWithResult(cursor, firstRead)), signal);
     } catch (error) {
-      await cursor.close().catch(() => {});
+      await closeQuietly(cursor, client, host);
       throw mapPgError(error);
     }
     // pg-cursor passes the same result object to every read and fills in command and row count at the end.
     const { fields } = first.result;
-    const opened = new PgCursor(client, cursor, columnsFrom(fields, typeNames), first, signal, cancellable);
+    const opened = new PgCursor(client, cursor, columnsFrom(fields, typeNames), first, signal, host);
     if (first.rows.length < firstRead) opened.exhausted = true;
     return opened;
   }
@@ -95,8 +104,8 @@ export class PgCursor implements DriverCursor {
       }
       let more: unknown[][];
       try {
-        more = await this.cancellable(
-          corked(this.client, () => this.cursor.read(maxRows - raw.length)),
+        more = await this.host.cancellable(
+          this.host.guard(corked(this.client, () => this.cursor.read(maxRows - raw.length))),
           this.signal,
         );
       } catch (error) {
@@ -113,6 +122,12 @@ export class PgCursor implements DriverCursor {
     if (this.closed) return;
     this.closed = true;
     this.buffered = [];
-    await corked(this.client, () => this.cursor.close()).catch(() => {});
+    await closeQuietly(this.cursor, this.client, this.host);
   }
+}
+
+/** Closes the portal unless the connection is gone (then there is nothing to close and no one to answer). */
+async function closeQuietly(cursor: Cursor<unknown[]>, client: pg.Client, host: CursorHost): Promise<void> {
+  if (host.lost) return;
+  await host.bounded(corked(client, () => cursor.close())).catch(() => {});
 }

@@ -76,7 +76,10 @@ export function createPostgresDriver(config: PostgresDatabaseConfig, deps: Postg
           throw mapPgError(error);
         }
       }
-      return new PostgresConnection(client, { host: config.host, port: config.port }, typeNames, deps.logger);
+      return new PostgresConnection(client, { host: config.host, port: config.port }, typeNames, {
+        ...(deps.logger ? { logger: deps.logger } : {}),
+        cancelGraceMs: config.pool.cancelGraceMs,
+      });
     },
     async close(): Promise<void> {},
   };

@@ -1,4 +1,4 @@
-// The three things the PostgreSQL driver needs from `pg` that its public API does not offer, in one place. Each
+// The few things the PostgreSQL driver needs from `pg` that its public API does not offer, in one place. Each
 // reads an undocumented field, so this file is pinned: checked on pg 8.23.1 (lib/client.js, lib/connection.js),
 // and test/db/drivers/postgres-internals.test.ts fails on any other installed version until the fields are
 // checked again. Everything else the driver uses is public (getTransactionStatus, pg-cursor's read callback).
@@ -14,7 +14,7 @@ interface ClientFields {
     /** Named statements pg has parsed on this connection (name -> text); pg skips Parse for names in it. */
     parsedStatements?: Record<string, string>;
     /** The socket. */
-    stream?: { cork?(): void; uncork?(): void };
+    stream?: { cork?(): void; uncork?(): void; destroy?(): void };
   };
 }
 
@@ -54,4 +54,10 @@ export function corked<T>(client: pg.Client, fn: () => T): T {
   } finally {
     process.nextTick(() => stream?.uncork?.());
   }
+}
+
+/** Destroys the client's socket at once (a frozen or unreachable server never answers a polite Terminate); pg
+ * then emits 'end' and fails whatever was pending. Without the socket (another pg version) nothing happens. */
+export function destroySocket(client: pg.Client): void {
+  fieldsOf(client).connection?.stream?.destroy?.();
 }

@@ -1,7 +1,7 @@
 // The second wall for SQLite: SQLite's own authorizer (sqlite3_set_authorizer, node:sqlite
 // DatabaseSync.setAuthorizer) is asked about every action while a statement compiles, from SQLite's real
 // parse, and refuses the actions the caller's grant classes do not cover, whatever the guard concluded:
-//   schema changes (CREATE/DROP/ALTER, writes to sqlite_schema)  -> ddl
+//   schema changes (CREATE/DROP/ALTER)                             -> ddl
 //   INSERT/UPDATE/DELETE                                           -> write
 //   ATTACH/DETACH (open or create any file), ANALYZE, REINDEX,
 //   PRAGMA that sets a value or is not a known query              -> admin
@@ -22,8 +22,12 @@ export type AuthorizerCallback = (
   triggerOrView: string | null,
 ) => number;
 
-/** What an action needs: a grant class, or "never" for what no caller may do through the proxy. */
-export type ActionNeed = StatementClass | "never";
+/**
+ * What an action needs: a grant class; "schema" for SQLite's own writes to sqlite_schema, which always come with
+ * the action that decides (CREATE/DROP/ALTER: ddl; ANALYZE creating sqlite_stat1: admin), so either class allows
+ * them; "never" for what no caller may do through the proxy.
+ */
+export type ActionNeed = StatementClass | "schema" | "never";
 
 const SCHEMA_TABLES = new Set(["sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema"]);
 const NEVER_FUNCTIONS = new Set(["load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"]);
@@ -108,11 +112,12 @@ export function actionNeed(actionCode: number, arg1: string | null, arg2: string
     case constants.SQLITE_UPDATE:
     case constants.SQLITE_DELETE: {
       const table = String(arg1).toLowerCase();
-      if (SCHEMA_TABLES.has(table)) return "ddl";
+      if (SCHEMA_TABLES.has(table)) return "schema";
       return table.startsWith("sqlite_stat") ? "admin" : "write";
     }
-    case constants.SQLITE_CREATE_INDEX:
     case constants.SQLITE_CREATE_TABLE:
+      return String(arg1).toLowerCase().startsWith("sqlite_stat") ? "admin" : "ddl"; // ANALYZE makes sqlite_stat1
+    case constants.SQLITE_CREATE_INDEX:
     case constants.SQLITE_CREATE_TEMP_INDEX:
     case constants.SQLITE_CREATE_TEMP_TABLE:
     case constants.SQLITE_CREATE_TEMP_TRIGGER:
@@ -138,14 +143,31 @@ export function actionNeed(actionCode: number, arg1: string | null, arg2: string
   }
 }
 
-/** The authorizer callback for a caller who may run `permits`; `onDeny` learns what was refused and why. */
+/** Whether a caller with these grant classes may take an action that needs `need`. */
+export function allows(permits: ReadonlySet<StatementClass>, need: ActionNeed): boolean {
+  if (need === "read") return true;
+  if (need === "never") return false;
+  if (need === "schema") return permits.has("ddl") || permits.has("admin");
+  return permits.has(need);
+}
+
+/**
+ * The authorizer callback for one statement's compile, for a caller who may run `permits`; `onDeny` learns what was
+ * refused and why.
+ */
 export function createAuthorizer(
   permits: ReadonlySet<StatementClass>,
   onDeny: (action: string, need: ActionNeed) => void = () => {},
 ): AuthorizerCallback {
+  // DROP TABLE t is followed by a DELETE of t's rows: part of the drop (ddl), not a write of its own.
+  const dropped = new Set<string>();
   return (actionCode, arg1, arg2) => {
-    const need = actionNeed(actionCode, arg1, arg2);
-    if (need === "read" || (need !== "never" && permits.has(need))) return constants.SQLITE_OK;
+    if (actionCode === constants.SQLITE_DROP_TABLE || actionCode === constants.SQLITE_DROP_TEMP_TABLE) {
+      dropped.add(String(arg1).toLowerCase());
+    }
+    const partOfDrop = actionCode === constants.SQLITE_DELETE && dropped.has(String(arg1).toLowerCase());
+    const need = partOfDrop ? "ddl" : actionNeed(actionCode, arg1, arg2);
+    if (allows(permits, need)) return constants.SQLITE_OK;
     onDeny(ACTION_NAMES.get(actionCode) ?? String(actionCode), need);
     return constants.SQLITE_DENY;
   };
