@@ -93,7 +93,8 @@ describe("the gRPC port's connection gate (plaintext)", () => {
     const stalled = await rawConnection(t.proxy.grpcPort, Buffer.concat([preface, settings]));
     stalled.socket.pause(); // never reads, never acknowledges the server's SETTINGS
     await vi.waitFor(
-      async () => expect(await metric(t, "proxy_grpc_handshake_failures_total", { reason: "timeout" })).toBe(before + 1),
+      async () =>
+        expect(await metric(t, "proxy_grpc_handshake_failures_total", { reason: "timeout" })).toBe(before + 1),
       { timeout: 10_000, interval: 50 },
     );
     // Reading again, the client finds the connection closed by the proxy.
