@@ -46,11 +46,16 @@ describe("serve with an abandoned SQLite statement", () => {
       proc.once("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
     });
     const client = newClient(`127.0.0.1:${grpcPort}`);
+    await call(client, "execute", execRequest({ sql: "SELECT 1" })); // connected and warm
+    // Long enough for the worker to be well inside the count when the deadline passes.
     await expectStatus(
-      call(client, "execute", execRequest({ sql: ENDLESS_COUNT }), { deadline: Date.now() + 300 }),
+      call(client, "execute", execRequest({ sql: ENDLESS_COUNT }), { deadline: Date.now() + 1500 }),
       status.DEADLINE_EXCEEDED,
     );
     client.close();
+    const httpPort = Number(/"httpPort":(\d+)/.exec(output)?.[1]);
+    const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/^proxy_sqlite_abandoned_threads 1$/m);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       // "close": after the exit and the last of its output.
       proc.once("close", (code, signal) => resolve({ code, signal })),
