@@ -8,7 +8,7 @@
 # Needs root, podman, runc (apt-get install podman runc debootstrap), go (grpcurl), and `npm ci` done.
 # Prints "image: N passed, M failed" and exits non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root="$PWD"
 export CONTAINERS_CONF="$root/.ci/image/containers.conf"
 # Bounds that fail the stage when the image grows or slows down (measured: see docs/deploying.md).

@@ -37,6 +37,7 @@ import { createGrpcServer, SQL_SERVICE_NAME } from "./transport/grpc-server.js";
 import { createHttpServer, listenHttp } from "./transport/http-server.js";
 import { createAuthentication } from "./transport/interceptors/authentication.js";
 import type { IdentityResolver } from "./transport/interceptors/identity.js";
+import { keepaliveOptions } from "./transport/keepalive.js";
 import { syncGrpcHealth } from "./transport/readiness.js";
 import { watchRepeatedHeaders } from "./transport/repeated-headers.js";
 import { createServerTls } from "./transport/tls/server-tls.js";
@@ -229,6 +230,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         metrics,
         maxReceiveMessageBytes: config.server.maxReceiveMessageBytes,
         maxSendMessageBytes: config.server.maxSendMessageBytes,
+        channelOptions: keepaliveOptions(config.server.keepalive),
         admission: limits.admission,
         ...(options.identity ? { identity: options.identity } : {}),
         loopbackOnly: isLoopbackHost(config.server.host),

@@ -6,6 +6,7 @@ import { PrometheusRuleGroupNamespace } from "@cdktf/provider-aws/lib/prometheus
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy/index.js";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 import type { TerraformStack } from "cdktf";
 import { readAlertRuleFiles } from "../src/alert-rules.js";
 import { alertManagerDefinition } from "../src/stacks/alerting-stack.js";
@@ -16,15 +17,17 @@ export function alerting(
   region: string,
   accountId: string,
   key: KmsKey,
-): PrometheusWorkspace {
+  emails: readonly string[],
+): { workspace: PrometheusWorkspace; topic: SnsTopic } {
   const topic = new SnsTopic(stack, "alerts", { name: `${name}-alerts`, kmsMasterKeyId: key.arn });
   // Managed Prometheus' alert manager publishes as the aps service: without this policy every alert is
   // dropped (the CDK Alerting stack has the same statement).
   const topicPolicy = new DataAwsIamPolicyDocument(stack, "alerts_policy", {
     statement: [
       {
-        sid: "ManagedPrometheusPublishes",
-        principals: [{ type: "Service", identifiers: ["aps.amazonaws.com"] }],
+        // A topic policy replaces SNS's default one: name every service that publishes.
+        sid: "ServicesPublish",
+        principals: [{ type: "Service", identifiers: ["aps.amazonaws.com", "cloudwatch.amazonaws.com"] }],
         actions: ["sns:Publish", "sns:GetTopicAttributes"],
         resources: [topic.arn],
         condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
@@ -52,5 +55,8 @@ export function alerting(
     workspaceId: workspace.id,
     definition: alertManagerDefinition(topic.arn, region),
   });
-  return workspace;
+  for (const [i, email] of emails.entries()) {
+    new SnsTopicSubscription(stack, `alerts_email_${i}`, { topicArn: topic.arn, protocol: "email", endpoint: email });
+  }
+  return { workspace, topic };
 }

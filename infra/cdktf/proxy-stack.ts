@@ -13,6 +13,7 @@ import { fargateService, loadBalancer } from "./fargate-service.js";
 import { imageRepository } from "./image-repository.js";
 import { networkInputs, securityGroups } from "./network.js";
 import { proxySecrets } from "./proxy-secrets.js";
+import { serviceAlarms } from "./service-alarms.js";
 import { snapshotBackups } from "./snapshot-backups.js";
 import { taskDefinition } from "./task-definition.js";
 
@@ -43,7 +44,7 @@ export class ProxyTerraformStack extends TerraformStack {
     const key = encryptionKey(this, name, region, caller.accountId);
     const repository = imageRepository(this, name, config, key);
     const secrets = proxySecrets(this, name, config, key);
-    const workspace = alerting(this, name, region, caller.accountId, key);
+    const { workspace, topic } = alerting(this, name, region, caller.accountId, key, config.alerting.emails);
     const { lbGroup, proxyGroup } = securityGroups(this, name, config, network);
     const task = taskDefinition(this, {
       name,
@@ -56,13 +57,14 @@ export class ProxyTerraformStack extends TerraformStack {
       workspace,
     });
     const { lb, targetGroup, listener } = loadBalancer(this, config, network, lbGroup);
-    fargateService(this, name, config, {
+    const service = fargateService(this, name, config, {
       taskDefinition: task,
       subnetIds: network.subnetIds,
       proxyGroup,
       targetGroup,
       listener,
     });
+    serviceAlarms(this, name, { service, clusterName: name, lb, targetGroup, topic });
     snapshotBackups(this, name, config);
 
     new TerraformOutput(this, "repository_url", { value: repository.repositoryUrl });

@@ -51,6 +51,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): BuiltEnvi
           host: hostConfig,
           vpc: network.vpc,
           securityGroup: network.informixSecurityGroup,
+          alarmTopic: alerting.topic,
         })
       : undefined;
   const informixAddress = informixHost

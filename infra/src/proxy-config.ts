@@ -43,6 +43,7 @@ export function renderProxyConfig(inputs: ProxyConfigInputs): string {
   const { config } = inputs;
   const conn = config.informix.connection;
   const security = config.proxy.security;
+  const capacity = config.proxy.capacity;
   if (config.proxy.tls && !inputs.tls) throw new Error(`${config.name}: proxy.tls is on but no PEM sources were given`);
   if (security.mtls && !inputs.tls?.clientCa) throw new Error(`${config.name}: mTLS needs the client CA PEM source`);
   const tls = config.proxy.tls ? inputs.tls : undefined;
@@ -57,6 +58,13 @@ export function renderProxyConfig(inputs: ProxyConfigInputs): string {
       // (proxy.insecure, refused for production by the environment schema) writes one.
       ...(!tls && config.proxy.insecure ? { insecure: true } : {}),
       drainTimeoutMs: config.proxy.drainTimeoutMs,
+      keepalive: {
+        timeMs: config.proxy.grpc.keepaliveTimeMs,
+        timeoutMs: 20_000,
+        maxConnectionAgeMs: config.proxy.grpc.maxConnectionAgeMs,
+        // Calls still running on an aged connection may take as long as a drain.
+        maxConnectionAgeGraceMs: config.proxy.drainTimeoutMs,
+      },
       ...(tls
         ? {
             tls: {
@@ -79,8 +87,12 @@ export function renderProxyConfig(inputs: ProxyConfigInputs): string {
         userSecret: inputs.informixUser,
         password: inputs.informixPassword,
         default: true,
+        // Sized from the environment's connection budget (checked at synth: peak tasks × max fits it).
+        pool: { max: capacity.poolMax, minIdle: capacity.poolMinIdle },
       },
     },
+    sessions: { maxTotal: capacity.maxSessions, maxPerCaller: capacity.maxSessionsPerCaller },
+    limits: { statementTimeoutMs: capacity.statementTimeoutMs, maxStatementTimeoutMs: capacity.maxStatementTimeoutMs },
     auth: {
       // Entries are read from the secret at start, so adding a key is a secret update and a restart.
       apiKeysSecret: inputs.apiKeyHashes,

@@ -168,4 +168,13 @@ describe("Terraform variant", () => {
     expect(expired).not.toContain("0");
     expect(expired).toContain("1");
   });
+
+  it("alarms like the CDK service (no running tasks, unhealthy targets) and subscribes the on-call e-mails", () => {
+    const alarms = Object.values(prodJson.resource.aws_cloudwatch_metric_alarm ?? {});
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(["RunningTaskCount", "UnHealthyHostCount"]);
+    const topicArn = ["$", "{aws_sns_topic.alerts.arn}"].join("");
+    for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([topicArn]);
+    expect(only("aws_sns_topic_subscription")).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    expect(JSON.stringify(prodJson.data?.aws_iam_policy_document?.alerts_policy)).toContain("cloudwatch.amazonaws.com");
+  });
 });

@@ -275,18 +275,48 @@ describe("encryption and registry", () => {
 });
 
 describe("backups", () => {
-  it("snapshots the tagged data volume with the configured retention", () => {
+  it("snapshots every volume of the tagged host (root and data), Informix blocked around it", () => {
     const t = dev.template("informixHost");
     t.hasResourceProperties("AWS::DLM::LifecyclePolicy", {
       State: "ENABLED",
       PolicyDetails: Match.objectLike({
-        ResourceTypes: ["VOLUME"],
+        ResourceTypes: ["INSTANCE"],
         TargetTags: [{ Key: "informix-grpc-proxy:backup", Value: "dev" }],
-        Schedules: [Match.objectLike({ RetainRule: { Count: 7 }, CreateRule: Match.objectLike({ Interval: 24 }) })],
+        Parameters: { ExcludeBootVolume: false },
+        Schedules: [
+          Match.objectLike({
+            RetainRule: { Count: 7 },
+            CreateRule: Match.objectLike({
+              Interval: 24,
+              Scripts: [Match.objectLike({ Stages: ["PRE", "POST"], ExecutionHandlerService: "AWS_SYSTEMS_MANAGER" })],
+            }),
+          }),
+        ],
       }),
     });
-    t.hasResourceProperties("AWS::EC2::Volume", {
+    t.hasResourceProperties("AWS::EC2::Instance", {
       Tags: Match.arrayWith([{ Key: "informix-grpc-proxy:backup", Value: "dev" }]),
+    });
+    const documents = Object.values(t.findResources("AWS::SSM::Document")).map((d) => JSON.stringify(d.Properties));
+    const consistency = documents.find((d) => d.includes("onmode -c block"));
+    expect(consistency).toContain("onmode -c unblock");
+    expect(consistency).toContain("pre-script");
+  });
+
+  it("alarms on failed snapshots, scripts and archive runs, to the alert topic", () => {
+    const t = prod.template("informixHost");
+    for (const metric of ["SnapshotsCreateFailed", "PreScriptFailed", "PostScriptFailed"]) {
+      t.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "AWS/EBS",
+        MetricName: metric,
+        AlarmActions: [Match.objectLike({ "Fn::ImportValue": Match.anyValue() })],
+      });
+    }
+    t.hasResourceProperties("AWS::Events::Rule", {
+      EventPattern: Match.objectLike({
+        source: ["aws.ssm"],
+        detail: Match.objectLike({ status: ["Failed", "TimedOut", "Cancelled"] }),
+      }),
     });
   });
 
@@ -309,7 +339,9 @@ describe("backups", () => {
       ScheduleExpression: "cron(30 2 * * ? *)",
       Parameters: { Tool: ["onbar"], Level: ["0"] },
     });
-    const [doc] = Object.values(t.findResources("AWS::SSM::Document"));
+    const doc = Object.values(t.findResources("AWS::SSM::Document")).find((d) =>
+      JSON.stringify(d.Properties.Content).includes("ontape"),
+    );
     expect(JSON.stringify(doc?.Properties.Content)).toContain("ontape -s -L {{ Level }} -t STDIO");
   });
 });

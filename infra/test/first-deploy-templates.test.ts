@@ -73,7 +73,11 @@ describe("the Informix host survives redeploys", () => {
 describe("the archive job and the restore steps may do what they run, and not destroy archives", () => {
   function hostCalls(env: SynthesizedEnvironment) {
     const resolver = env.resolver();
-    const document = only(resolver, "AWS::SSM::Document").props as {
+    const archiveDoc = resolver
+      .resourcesOfType("AWS::SSM::Document")
+      .find((d) => JSON.stringify(d.resource.Properties?.Content).includes("ontape"));
+    if (!archiveDoc) throw new Error("no archive document");
+    const document = resolver.resolve(archiveDoc.stack, archiveDoc.resource.Properties ?? null) as {
       Content: {
         parameters: Record<string, { allowedValues?: string[]; default: string }>;
         mainSteps: { inputs: { runCommand: string[] } }[];
@@ -191,11 +195,11 @@ describe("the archive job and the restore steps may do what they run, and not de
 describe("the GitHub deploy role", () => {
   // The policy simulator ignores OIDC claim keys it does not know for sts:AssumeRoleWithWebIdentity, so the
   // trust policy's conditions are evaluated here: every condition operator of an Allow statement must hold.
-  function mayAssume(env: SynthesizedEnvironment, subject: string): boolean {
+  function mayAssume(env: SynthesizedEnvironment, subject: string, roleSuffix = "-github"): boolean {
     const resolver = env.resolver();
     const role = resolver
       .resourcesOfType("AWS::IAM::Role")
-      .find((r) => JSON.stringify(r.resource.Properties?.AssumeRolePolicyDocument).includes("token.actions"));
+      .find((r) => String(r.resource.Properties?.RoleName ?? "").endsWith(roleSuffix));
     if (!role) throw new Error("no GitHub role");
     const trust = resolver.resolve(role.stack, role.resource.Properties?.AssumeRolePolicyDocument ?? null) as {
       Statement: { Effect: string; Action: string; Condition: Record<string, Record<string, string | string[]>> }[];
@@ -237,6 +241,42 @@ describe("the GitHub deploy role", () => {
     expect(mayAssume(prod, `repo:someone/else:environment:prod`)).toBe(false);
   });
 
+  it("the diff role (pull requests, the deploy workflow's diff job) may only assume the read-only lookup role", async () => {
+    expect(mayAssume(prod, `${repo}:pull_request`, "-github-diff")).toBe(true);
+    expect(mayAssume(prod, `repo:someone/else:pull_request`, "-github-diff")).toBe(false);
+    const resolver = prod.resolver();
+    const diffRole = `arn:aws:iam::${TEST_ACCOUNT}:role/informix-grpc-proxy-prod-github-diff`;
+    const role = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:role/cdk-hnb659fds-${name}-${TEST_ACCOUNT}-eu-west-1`;
+    const assume = (resource: string) =>
+      evaluate(resolver, { principalArn: diffRole, action: "sts:AssumeRole", resource });
+    expect((await assume(role("lookup-role"))).allowed).toBe(true);
+    expect((await assume(role("deploy-role"))).allowed).toBe(false);
+    expect((await assume(role("cfn-exec-role"))).allowed).toBe(false);
+  });
+
+  it("the deploy role may run the smoke test: port forward through the tagged host only, read the smoke key", async () => {
+    const resolver = prod.resolver();
+    const deployRole = `arn:aws:iam::${TEST_ACCOUNT}:role/informix-grpc-proxy-prod-github`;
+    const instance = `arn:aws:ec2:eu-west-1:${TEST_ACCOUNT}:instance/i-0123456789abcdef0`;
+    const start = (tag: string) =>
+      evaluate(resolver, {
+        principalArn: deployRole,
+        action: "ssm:StartSession",
+        resource: instance,
+        context: { "ssm:resourceTag/informix-grpc-proxy:smoke-bastion": tag },
+      });
+    expect((await start("prod")).allowed).toBe(true);
+    expect((await start("dev")).allowed).toBe(false);
+    const read = (name: string) =>
+      evaluate(resolver, {
+        principalArn: deployRole,
+        action: "secretsmanager:GetSecretValue",
+        resource: `arn:aws:secretsmanager:eu-west-1:${TEST_ACCOUNT}:secret:informix-grpc-proxy/prod/${name}-Ab12Cd`,
+      });
+    expect((await read("smoke-api-key")).allowed).toBe(true);
+    expect((await read("informix")).allowed).toBe(false);
+  });
+
   it("dev trusts its environment and pushes to main", async () => {
     expect(mayAssume(dev, `${repo}:environment:dev`)).toBe(true);
     expect(mayAssume(dev, `${repo}:ref:refs/heads/main`)).toBe(true);
@@ -272,6 +312,33 @@ describe("EKS has a metrics path to Managed Prometheus", () => {
     expect(decision.allowed).toBe(true);
     expect(findRole(resolver, String(roleArn)).stack).toContain("EksService");
   });
+});
+
+describe("alarms reach the alert topic", () => {
+  it.each(["aps.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"])(
+    "%s may publish to the (policy-protected, encrypted) topic and use its key",
+    async (service) => {
+      const resolver = prod.resolver();
+      const topic = only(resolver, "AWS::SNS::Topic");
+      const topicArn = String(resolver.ref(topic.stack, topic.logicalId));
+      const context = { "aws:SourceAccount": TEST_ACCOUNT };
+      const publish = await evaluate(
+        resolver,
+        { principalArn: service, action: "sns:Publish", resource: topicArn, context },
+        [],
+      );
+      expect(publish.allowed, publish.detail).toBe(true);
+      const keyArn = String(resolver.resolve(topic.stack, topic.resource.Properties?.KmsMasterKeyId ?? null));
+      const key = resolver.findByIdentity(keyArn, "AWS::KMS::Key") ?? resolver.findByIdentity(keyArn);
+      const arn = key ? String(resolver.getAtt(key.stack, key.logicalId, "Arn")) : keyArn;
+      const dataKey = await evaluate(
+        resolver,
+        { principalArn: service, action: "kms:GenerateDataKey", resource: arn, context },
+        [],
+      );
+      expect(dataKey.allowed, dataKey.detail).toBe(true);
+    },
+  );
 });
 
 describe("the registry keeps release images", () => {
@@ -337,5 +404,22 @@ describe("the audit trail is kept and encrypted", () => {
     };
     expect(deletion(prod).sort()).toEqual(["AWS::KMS::Key:Retain", "AWS::Logs::LogGroup:Retain"]);
     expect(deletion(dev).sort()).toEqual(["AWS::KMS::Key:Delete", "AWS::Logs::LogGroup:Delete"]);
+  });
+});
+
+describe("a private DNS name for TLS", () => {
+  it("prod: clients reach the NLB by the name its certificate carries", () => {
+    const resolver = prod.resolver();
+    const zone = only(resolver, "AWS::Route53::HostedZone").props as { Name: string; VPCs: unknown[] };
+    expect(zone.Name).toBe("prod.internal.");
+    expect(zone.VPCs).toHaveLength(1);
+    const record = only(resolver, "AWS::Route53::RecordSet").props as {
+      Name: string;
+      Type: string;
+      AliasTarget: { DNSName: string };
+    };
+    expect(record).toMatchObject({ Name: "informix-grpc-proxy.prod.internal.", Type: "A" });
+    const nlb = only(resolver, "AWS::ElasticLoadBalancingV2::LoadBalancer");
+    expect(record.AliasTarget.DNSName).toContain(String(resolver.getAtt(nlb.stack, nlb.logicalId, "DNSName")));
   });
 });

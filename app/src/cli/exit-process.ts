@@ -33,7 +33,10 @@ interface EndableStream {
 
 function endLogStream(logger: Logger, then: () => void): void {
   const stream = (logger as unknown as Record<symbol, Partial<EndableStream> | undefined>)[pino.symbols.streamSym];
-  if (typeof stream?.end !== "function" || typeof stream.once !== "function") return then();
+  if (typeof stream?.end !== "function" || typeof stream.once !== "function") {
+    then();
+    return;
+  }
   stream.once("finish", then);
   stream.once("close", then);
   try {

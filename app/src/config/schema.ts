@@ -232,6 +232,32 @@ export type SqliteDatabaseConfig = z.infer<typeof SqliteDatabase>;
 export type PostgresDatabaseConfig = z.infer<typeof PostgresDatabase>;
 export type InformixDatabaseConfig = z.infer<typeof InformixDatabase>;
 
+export const KeepaliveConfig = z
+  .strictObject({
+    timeMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(60_000)
+      .describe("Ping idle connections this often: keeps them alive through load balancers (AWS NLB: 350 s idle)"),
+    timeoutMs: z.number().int().min(1000).default(20_000).describe("Close a connection whose ping is not answered"),
+    maxConnectionAgeMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Ask clients to reconnect after this age (GOAWAY), so connections rebalance after scale-out; 0 = never",
+      ),
+    maxConnectionAgeGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(30_000)
+      .describe("After that, calls still running on the old connection get this long to finish"),
+  })
+  .describe("HTTP/2 keepalive and connection age");
+
 export const ServerConfig = z.strictObject({
   host: z.string().default("127.0.0.1").describe("Bind address of the gRPC and HTTP ports"),
   grpcPort: z.number().int().min(0).max(65535).default(50051).describe("gRPC port; 0 picks a free port"),
@@ -260,6 +286,7 @@ export const ServerConfig = z.strictObject({
     .min(100)
     .default(1000)
     .describe("How often each database's readiness is checked (/readyz and gRPC health share the result)"),
+  keepalive: KeepaliveConfig.default(KeepaliveConfig.parse({})),
   tls: TlsConfig.optional(),
   connections: ConnectionsConfig.default(ConnectionsConfig.parse({})),
 });

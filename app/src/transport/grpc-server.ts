@@ -1,7 +1,7 @@
 // Assembles the gRPC server: one interceptor chain for every service (call context -> observe -> identity), then
 // SqlService through the handler adapter, grpc.health.v1.Health, and server reflection so grpcurl, Postman, Evans
 // and ghz work without the proto files. Later services (admin, compatibility) register the same way.
-import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { type ChannelOptions, Server, ServerCredentials } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import {
   type ExecuteStreamRequest,
@@ -41,6 +41,8 @@ export interface GrpcServerOptions {
   metrics: Metrics;
   maxReceiveMessageBytes: number;
   maxSendMessageBytes: number;
+  /** Keepalive and connection-age options (transport/keepalive.ts). */
+  channelOptions?: ChannelOptions;
   identity?: IdentityResolver;
   /** Replaces the identity resolver when auth is configured (transport/interceptors/authentication.ts). */
   authentication?: IdentityResolver;
@@ -101,6 +103,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const authenticated = options.authentication !== undefined;
   const identify = options.authentication ?? options.identity ?? (options.loopbackOnly ? localIdentity : peerIdentity);
   const server = new Server({
+    ...options.channelOptions,
     "grpc.max_receive_message_length": options.maxReceiveMessageBytes,
     "grpc.max_send_message_length": options.maxSendMessageBytes,
     // First to last as a call arrives. Observe before identity, so calls refused while identifying the caller are

@@ -7,6 +7,7 @@ import type { ExecuteResponse } from "../../src/gen/informix/proxy/v1/sql_servic
 import { call, execRequest, expectStatus, plain } from "../support/grpc-client.js";
 import { captureLogs } from "../support/log-capture.js";
 import { REDIS_MISSING, startRedis } from "../support/redis.js";
+import { clientAs, headerIdentity } from "../support/test-identity.js";
 import { startTestProxy, type TestProxy } from "../support/test-proxy.js";
 
 const opened: TestProxy[] = [];
@@ -37,17 +38,19 @@ function retryDelayMs(retryInfo: { retryDelay?: { seconds: bigint; nanos: number
 describe("admission limits over gRPC", () => {
   it("refuses a caller past its rate with RESOURCE_EXHAUSTED, RATE_LIMITED and RetryInfo; others go on", async () => {
     const logs = captureLogs("info");
+    // Callers named by a test header: on loopback without auth every plain caller is the one local identity.
     const t = await proxy("sqlite", {
       logger: logs.logger,
       configPatch: { rateLimits: { perIdentity: { rate: { requests: 3, perSeconds: 60 } } } },
+      identity: headerIdentity,
     });
     for (let i = 0; i < 3; i++) await selectOne(t);
     const { errorInfo, retryInfo } = await expectStatus(selectOne(t), status.RESOURCE_EXHAUSTED, "RATE_LIMITED");
     expect(errorInfo?.metadata.limit).toBe("identity_rate");
     expect(retryDelayMs(retryInfo)).toBeGreaterThan(0);
     expect(retryDelayMs(retryInfo)).toBeLessThanOrEqual(60_000);
-    // Another connection is another caller (identified by its address) with a budget of its own.
-    const result = await selectOne(t, t.newClient());
+    // Another caller has a budget of its own.
+    const result = await selectOne(t, clientAs(t.address, "peer:other", []));
     expect(plain(result.rows[0]?.values[0])).toBe(1n);
     expect(await refusals(t, "identity_rate")).toBe(1);
     const line = logs.records().find((r) => r.msg === "rpc" && r.code === "ResourceExhausted");

@@ -16,6 +16,9 @@ export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> 
   4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
 };
 
+/** The NLB drops a TCP flow idle for 350 s (not configurable for TCP listeners before 2024; the default since). */
+export const NLB_IDLE_TIMEOUT_MS = 350_000;
+
 /** Fargate caps a container's stop timeout at 120 s. */
 export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
 
@@ -112,6 +115,28 @@ export const EksConfig = z.strictObject({
   cpuTargetPercent: z.number().int().min(10).max(90).default(60),
 });
 
+/**
+ * One connection budget for the whole fleet: each task (or pod) opens at most pool.max connections per
+ * database credential, so the most tasks that can run at once times pool.max must fit what the database
+ * allows this proxy's user (Informix: the user's share of the instance's sessions). Checked at synth time.
+ */
+export const CapacityConfig = z.strictObject({
+  /** Connections the database grants this proxy's credential (across every task). */
+  databaseConnectionBudget: z.number().int().min(1).default(100),
+  /** Connections each task's pool may open (the proxy's databases.*.pool.max). */
+  poolMax: z.number().int().min(1).max(1000).default(10),
+  /** Connections each task's pool keeps open when idle (pool.minIdle). */
+  poolMinIdle: z.number().int().min(0).default(0),
+  /** Open sessions per task (sessions.maxTotal); each session pins one pooled connection. */
+  maxSessions: z.number().int().min(0).default(8),
+  /** Open sessions per caller identity per task (sessions.maxPerCaller). */
+  maxSessionsPerCaller: z.number().int().min(0).default(4),
+  /** Statement timeout the proxy applies when the caller sets none (limits.statementTimeoutMs). */
+  statementTimeoutMs: z.number().int().min(0).default(30_000),
+  /** Upper bound for a caller's own timeout (limits.maxStatementTimeoutMs). */
+  maxStatementTimeoutMs: z.number().int().min(0).default(300_000),
+});
+
 const EnvironmentConfigShape = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/),
   /** A production environment must serve TLS and may not opt out of the proxy's secure-bind rule. */
@@ -144,7 +169,42 @@ const EnvironmentConfigShape = z.strictObject({
     insecure: z.strictObject({ reason: z.string().min(20, "say why, in a sentence") }).optional(),
     /** Authentication (API keys from the API-key secret, always; JWT and mTLS optional), roles, policy, audit. */
     security: ProxySecurity.default(ProxySecurity.parse({})),
+    /**
+     * HTTP/2 behind the NLB: server pings keep idle connections inside the NLB's 350 s idle timeout, and a
+     * maximum connection age makes clients reconnect so connections spread over new tasks after a scale-out
+     * (a session lives on its connection: clients reopen it on NOT_FOUND after a reconnect).
+     */
+    grpc: z
+      .strictObject({
+        keepaliveTimeMs: z
+          .number()
+          .int()
+          .min(10_000)
+          .max(NLB_IDLE_TIMEOUT_MS - 10_000)
+          .default(60_000),
+        maxConnectionAgeMs: z.number().int().min(0).default(900_000),
+      })
+      .default({ keepaliveTimeMs: 60_000, maxConnectionAgeMs: 900_000 }),
+    /** Pool size, session limits and statement timeouts, from one connection budget (checked at synth). */
+    capacity: CapacityConfig.default(CapacityConfig.parse({})),
   }),
+  /**
+   * A private DNS name for the NLB, the name the proxy's TLS certificate carries: clients verify it instead of
+   * the NLB's generated name. A new private hosted zone in the VPC, or an existing zone by id.
+   */
+  dns: z
+    .strictObject({
+      zoneName: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a DNS zone such as proxy.internal"),
+      recordName: z
+        .string()
+        .regex(/^[a-z0-9-]+$/)
+        .default("informix-grpc-proxy"),
+      existingZoneId: z
+        .string()
+        .regex(/^Z[A-Z0-9]+$/)
+        .optional(),
+    })
+    .optional(),
   fargate: FargateConfig,
   eks: EksConfig.optional(),
   logRetentionDays: z.number().int().default(30),
@@ -200,7 +260,56 @@ export const EnvironmentConfig = EnvironmentConfigShape.superRefine((cfg, ctx) =
   }
   checkTransportSecurity(cfg, ctx);
   checkRoles(cfg.proxy.security, ctx);
+  checkCapacity(cfg, ctx);
 });
+
+/**
+ * The most tasks that can run at once: ECS starts the new tasks of a deployment before it stops the old
+ * ones (maxHealthyPercent 200), Kubernetes surges one pod (maxSurge 1) over the autoscaler's maximum.
+ */
+export function peakTasks(cfg: Pick<ParsedEnvironment, "platform" | "fargate" | "eks">): number {
+  if (cfg.platform === "eks") return (cfg.eks?.maxReplicas ?? 1) + EKS_MAX_SURGE;
+  return cfg.fargate.maxCount * (FARGATE_MAX_HEALTHY_PERCENT / 100);
+}
+
+export const FARGATE_MAX_HEALTHY_PERCENT = 200;
+export const EKS_MAX_SURGE = 1;
+
+function checkCapacity(cfg: ParsedEnvironment, ctx: z.RefinementCtx): void {
+  const c = cfg.proxy.capacity;
+  const tasks = peakTasks(cfg);
+  if (tasks * c.poolMax > c.databaseConnectionBudget) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "capacity", "poolMax"],
+      message:
+        `${tasks} tasks at peak (autoscaling maximum, deployments included) × pool.max ${c.poolMax} = ` +
+        `${tasks * c.poolMax} connections exceed the database's budget of ${c.databaseConnectionBudget}: ` +
+        `lower poolMax or the maximum task count, or raise databaseConnectionBudget with the DBA`,
+    });
+  }
+  if (c.poolMinIdle > c.poolMax) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "capacity", "poolMinIdle"],
+      message: "poolMinIdle exceeds poolMax",
+    });
+  }
+  if (c.maxSessions > c.poolMax) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "capacity", "maxSessions"],
+      message: `each session pins a pooled connection: maxSessions ${c.maxSessions} must not exceed poolMax ${c.poolMax}`,
+    });
+  }
+  if (c.maxStatementTimeoutMs !== 0 && c.statementTimeoutMs > c.maxStatementTimeoutMs) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "capacity", "statementTimeoutMs"],
+      message: "statementTimeoutMs must not exceed maxStatementTimeoutMs",
+    });
+  }
+}
 
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 export type EnvironmentConfigInput = z.input<typeof EnvironmentConfig>;

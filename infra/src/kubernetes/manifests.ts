@@ -2,7 +2,7 @@
 // through CDK's kubectl provider) and by bin/write-k8s-manifests.ts (YAML for kubectl or Argo CD).
 
 import { ADOT_IMAGE, renderEksAdotConfig } from "../adot-config.js";
-import type { EnvironmentConfig } from "../config/schema.js";
+import { EKS_MAX_SURGE, type EnvironmentConfig } from "../config/schema.js";
 import { renderProxyConfig } from "../proxy-config.js";
 import {
   CONFIG_DIR,
@@ -210,7 +210,7 @@ export function buildKubernetesManifests(inputs: KubernetesInputs): KubernetesOb
       spec: {
         replicas: eks.replicas,
         selector: { matchLabels: labels },
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: EKS_MAX_SURGE } },
         template: {
           metadata: {
             labels,

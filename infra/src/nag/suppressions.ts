@@ -61,13 +61,21 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
       host,
       [
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole]",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSDataLifecycleManagerSSMFullAccess]",
       ],
-      "The AWS managed role policy is what Data Lifecycle Manager documents for EBS snapshot policies.",
+      "The AWS managed role policies are what Data Lifecycle Manager documents for EBS snapshot policies and " +
+        "for their pre/post scripts (Informix blocked through SSM around the snapshot).",
     );
     acknowledge(
       host,
       KMS_GRANT_ACTIONS,
       "DLM must encrypt snapshots (and their copies) with the volume's key; the grant names that key only.",
+    );
+    acknowledge(
+      host.instance,
+      ["CloudFormation-Validate::W9010"],
+      "The AMI is hardcoded on purpose: it comes pinned from the environment file, because a parameter or an SSM " +
+        "lookup resolved at deploy time replaces the Informix host whenever AWS publishes a new image.",
     );
     if (!host.instance.instance.disableApiTermination) {
       acknowledge(
@@ -112,6 +120,20 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
     ],
     "The workflow assumes the CDK bootstrap roles (deploy, file/image publishing, lookup) of this account and region only.",
   );
+  const name = stackNameOf(stacks.githubOidc.stackName);
+  const a = nagAccount(account);
+  acknowledge(
+    stacks.githubOidc,
+    [
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${region}:${a}:stack/InformixGrpcProxy-${name}-Service/*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${region}:${a}:instance/*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${region}:${a}:secret:informix-grpc-proxy/${name}/smoke-api-key-*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:${region}:${a}:session/<aws:userid>-*]`,
+    ],
+    "The deploy workflow's smoke test: the Service stack's outputs (a stack ARN ends in its generated id), an SSM " +
+      "session only on instances tagged as this environment's smoke bastion, only its own sessions, and the " +
+      "smoke API key's secret (a secret ARN ends in a random suffix).",
+  );
 
   if (stacks.eksService) {
     acknowledge(
@@ -128,6 +150,11 @@ export function applyNagSuppressions(stacks: EnvironmentStacks): RecordedAcknowl
     );
   }
   return made;
+}
+
+/** The environment name inside InformixGrpcProxy-ENV-GithubOidc. */
+function stackNameOf(stackName: string): string {
+  return stackName.replace(/^InformixGrpcProxy-/, "").replace(/-GithubOidc$/, "");
 }
 
 /** cdk-nag renders an unresolved account as <AWS::AccountId>. */

@@ -27,8 +27,8 @@ export class AlertingStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // The publishers are services: Prometheus' alert manager and CloudWatch alarms.
-    for (const service of ["aps.amazonaws.com", "cloudwatch.amazonaws.com"]) {
+    // The publishers are services: Prometheus' alert manager, CloudWatch alarms and EventBridge (backup failures).
+    for (const service of ["aps.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]) {
       key.addToResourcePolicy(
         new iam.PolicyStatement({
           principals: [new iam.ServicePrincipal(service)],
@@ -44,14 +44,18 @@ export class AlertingStack extends Stack {
       masterKey: key,
       enforceSSL: true,
     });
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal("aps.amazonaws.com")],
-        actions: ["sns:Publish", "sns:GetTopicAttributes"],
-        resources: [this.topic.topicArn],
-        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
-      }),
-    );
+    // A topic policy replaces SNS's default one, so every service that publishes is named: Managed Prometheus'
+    // alert manager and CloudWatch alarms (service, backup) here; EventBridge rules add their own statement.
+    for (const service of ["aps.amazonaws.com", "cloudwatch.amazonaws.com"]) {
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ["sns:Publish", "sns:GetTopicAttributes"],
+          resources: [this.topic.topicArn],
+          conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+        }),
+      );
+    }
     for (const email of config.alerting.emails) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }

@@ -1,7 +1,7 @@
 // The proxy on ECS Fargate behind an internal NLB (TCP 50051 passthrough, health checks on /healthz),
 // with an ADOT sidecar feeding Amazon Managed Prometheus, autoscaling on CPU and request rate, and the
 // CloudWatch alarms for what Prometheus cannot see.
-import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type * as aps from "aws-cdk-lib/aws-aps";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -12,6 +12,8 @@ import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as route53 from "aws-cdk-lib/aws-route53";
+import * as route53Targets from "aws-cdk-lib/aws-route53-targets";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import {
@@ -21,7 +23,7 @@ import {
   renderAdotConfig,
   SCRAPE_INTERVAL_SECONDS,
 } from "../adot-config.js";
-import { type EnvironmentConfig, stopTimeoutSeconds } from "../config/schema.js";
+import { type EnvironmentConfig, FARGATE_MAX_HEALTHY_PERCENT, stopTimeoutSeconds } from "../config/schema.js";
 import { grantSecretKeyDecrypt, importSecret, type SecretReference } from "../constructs/secret-reference.js";
 import { renderProxyConfig, SECRET_ENV } from "../proxy-config.js";
 import {
@@ -263,7 +265,7 @@ export class ServiceStack extends Stack {
       vpcSubnets: { subnets: props.vpc.privateSubnets },
       assignPublicIp: false,
       minHealthyPercent: 100,
-      maxHealthyPercent: 200,
+      maxHealthyPercent: FARGATE_MAX_HEALTHY_PERCENT,
       circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: Duration.seconds(60),
       enableExecuteCommand: false,
@@ -325,6 +327,30 @@ export class ServiceStack extends Stack {
     });
 
     this.addAlarms(serviceName, props.alarmTopic);
+    if (config.dns) this.addPrivateName(config.dns, props.vpc);
+
+    // What deploy.yml reads: the smoke test's target and the image a rollback returns to.
+    new CfnOutput(this, "LoadBalancerDnsName", { value: this.loadBalancer.loadBalancerDnsName });
+    new CfnOutput(this, "GrpcTls", { value: String(config.proxy.tls) });
+    new CfnOutput(this, "ImageDigest", {
+      value: config.image.tag.startsWith("sha256:") ? config.image.tag : `tag:${config.image.tag}`,
+    });
+  }
+
+  /** The name clients (and the TLS certificate) use: an alias record to the NLB in a private hosted zone. */
+  private addPrivateName(dns: NonNullable<EnvironmentConfig["dns"]>, vpc: ec2.IVpc): void {
+    const zone = dns.existingZoneId
+      ? route53.HostedZone.fromHostedZoneAttributes(this, "Zone", {
+          hostedZoneId: dns.existingZoneId,
+          zoneName: dns.zoneName,
+        })
+      : new route53.PrivateHostedZone(this, "Zone", { zoneName: dns.zoneName, vpc });
+    const record = new route53.ARecord(this, "GrpcName", {
+      zone,
+      recordName: dns.recordName,
+      target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+    });
+    new CfnOutput(this, "GrpcEndpoint", { value: `${record.domainName}:${GRPC_PORT}` });
   }
 
   /** What Prometheus cannot report: no task running at all, and targets the NLB considers unhealthy. */
