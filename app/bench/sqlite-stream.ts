@@ -60,6 +60,9 @@ async function main() {
     const [grpcPort, httpPort] = await new Promise<[number, number]>((resolve, reject) => {
       proxy.stdout.on("data", (c: Buffer) => {
         buffer += c.toString();
+        // Warnings and errors of the proxy go to this process's stderr.
+        for (const line of c.toString().split("\n"))
+          if (/"level":(4|5|6)0/.test(line)) process.stderr.write(`${line}\n`);
         const match = /"grpcPort":(\d+),"httpPort":(\d+)/.exec(buffer);
         if (match) resolve([Number(match[1]), Number(match[2])]);
       });
@@ -72,11 +75,16 @@ async function main() {
     for (let i = 0; i < 50; i++) await unary(probeClient, "SELECT 1");
 
     const probes: number[] = [];
+    const probeErrors: number[] = [];
     const health: number[] = [];
     let streaming = true;
     const probing = (async () => {
       while (streaming) {
-        probes.push(await unary(probeClient, "SELECT 1"));
+        const ms = await unary(probeClient, "SELECT 1").catch((error: { code?: number }) => {
+          probeErrors.push(error.code ?? -1);
+          return undefined;
+        });
+        if (ms !== undefined) probes.push(ms);
         const started = performance.now();
         await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).arrayBuffer();
         health.push(performance.now() - started);
@@ -108,13 +116,20 @@ async function main() {
 
     // Unary throughput: 20 callers for 5 s.
     let calls = 0;
+    const callErrors = new Map<number, number>();
     const until = performance.now() + 5000;
     const unaryStarted = performance.now();
     await Promise.all(
       Array.from({ length: 20 }, async () => {
         while (performance.now() < until) {
-          await unary(client, "SELECT 1");
-          calls += 1;
+          await unary(client, "SELECT 1").then(
+            () => {
+              calls += 1;
+            },
+            (error: { code?: number }) => {
+              callErrors.set(error.code ?? -1, (callErrors.get(error.code ?? -1) ?? 0) + 1);
+            },
+          );
         }
       }),
     );
@@ -125,9 +140,11 @@ async function main() {
       `ExecuteStream: ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s; proxy peak RSS ${streamPeak.toFixed(1)} MB`,
     );
     console.log(
-      `  SELECT 1 while streaming: p50 ${percentile(probes, 50).toFixed(1)} ms, p99 ${percentile(probes, 99).toFixed(1)} ms, max ${Math.max(...probes).toFixed(1)} ms (n=${probes.length}); /healthz p99 ${percentile(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms`,
+      `  SELECT 1 while streaming: p50 ${percentile(probes, 50).toFixed(1)} ms, p99 ${percentile(probes, 99).toFixed(1)} ms, max ${Math.max(...probes).toFixed(1)} ms (n=${probes.length}, failed: ${probeErrors.length ? probeErrors.join(",") : "none"}); /healthz p99 ${percentile(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms`,
     );
-    console.log(`Execute SELECT 1, 20 callers: ${Math.round(calls / unarySeconds)} calls/s`);
+    console.log(
+      `Execute SELECT 1, 20 callers: ${Math.round(calls / unarySeconds)} calls/s; failed by code: ${JSON.stringify(Object.fromEntries(callErrors))}`,
+    );
     client.close();
     probeClient.close();
     if (rows !== ROWS) throw new Error(`row count mismatch: ${rows} of ${ROWS}`);

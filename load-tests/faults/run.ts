@@ -19,6 +19,7 @@ import { poolExhaustion } from "./scenarios/pool-exhaustion.js";
 import { sigtermDrain } from "./scenarios/sigterm-drain.js";
 import { silentSockets } from "./scenarios/silent-sockets.js";
 import { slowConsumer } from "./scenarios/slow-consumer.js";
+import { sqliteAbandoned } from "./sqlite-abandoned.js";
 
 const SCENARIOS: Record<string, (ctx: FaultContext) => Promise<ScenarioReport>> = {
   "db-kill": dbKill,
@@ -29,6 +30,7 @@ const SCENARIOS: Record<string, (ctx: FaultContext) => Promise<ScenarioReport>> 
   "slow-consumer": slowConsumer,
   "malformed-requests": malformedRequests,
   "silent-sockets": silentSockets,
+  "sqlite-abandoned": sqliteAbandoned,
 };
 
 const { values: opts } = parseArgs({

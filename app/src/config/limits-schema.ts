@@ -99,6 +99,12 @@ export const OverloadConfig = z
         "Shed new calls (UNAVAILABLE with RetryInfo) while the mean event-loop delay of the last window exceeds this; 0 = never",
       ),
     windowMs: z.number().int().min(100).default(1000).describe("Length of the event-loop delay window"),
+    windows: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe("Consecutive windows above the delay before shedding starts (a short burst of load does not shed)"),
     retryAfterMs: z.number().int().min(1).default(1000).describe("RetryInfo delay of a shed call"),
   })
   .describe("Load shedding before latency collapses");

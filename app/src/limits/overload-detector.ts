@@ -1,7 +1,8 @@
 // Load shedding on event-loop lag. When the event loop falls behind, every call already waits longer for its
 // turn; refusing new calls early (UNAVAILABLE with RetryInfo) keeps the ones in flight fast instead of letting
-// every call's latency collapse together. The judge is the mean delay over the last completed window of
-// perf_hooks.monitorEventLoopDelay, so one garbage-collection pause does not shed, a saturated loop does.
+// every call's latency collapse together. The judge is the mean delay over each window of
+// perf_hooks.monitorEventLoopDelay, for `windows` windows in a row: one garbage-collection pause or a short burst
+// of a neighbour's load does not shed, a loop that stays saturated does; the first window below stops it.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { OverloadConfig } from "../config/limits-schema.js";
 
@@ -20,6 +21,7 @@ export function startOverloadDetector(config: OverloadConfig): OverloadDetector 
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   let mean = 0;
+  let above = 0;
   let windowStarted = performance.now();
   const window = setInterval(() => {
     const now = performance.now();
@@ -28,12 +30,13 @@ export function startOverloadDetector(config: OverloadConfig): OverloadDetector 
     // A loop blocked for most of the window leaves few samples; this timer's own lateness shows it.
     const late = Math.max(0, now - windowStarted - config.windowMs);
     mean = Math.max(sampled, late);
+    above = mean > config.maxEventLoopDelayMs ? above + 1 : 0;
     windowStarted = now;
     histogram.reset();
   }, config.windowMs);
   window.unref();
   return {
-    shedding: () => mean > config.maxEventLoopDelayMs,
+    shedding: () => above >= config.windows,
     meanDelayMs: () => mean,
     stop: () => {
       clearInterval(window);

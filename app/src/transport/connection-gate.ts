@@ -3,8 +3,9 @@
 // open), and offers no hook on raw sockets. So the proxy listens itself, and hands each connection to grpc-js
 // through its public connection injector (Server.createConnectionInjector) once it is acceptable:
 // - at most maxPerPeer open connections from one client address, and maxTotal in all: beyond, closed at once;
-// - plaintext: the client must send the HTTP/2 connection preface within handshakeTimeoutMs; anything else
-//   (silence, HTTP/1.1, TLS on a plaintext port) is closed. The bytes read are put back for grpc-js;
+// - plaintext: the client must send the HTTP/2 connection preface within handshakeTimeoutMs, and answer the
+//   server's SETTINGS within handshakeTimeoutMs after that; anything else (silence, a stall after the preface,
+//   HTTP/1.1, TLS on a plaintext port) is closed. The bytes read are put back for grpc-js;
 // - TLS: grpc-js runs the handshake on the socket, bounded by the same timeout (Node's handshakeTimeout, set in
 //   the server credentials: transport/tls/server-tls.ts), so the gate passes the socket on at once.
 import { createServer, type Server as NetServer, type Socket } from "node:net";
@@ -144,10 +145,26 @@ export async function listenGated(options: ConnectionGateOptions): Promise<Conne
       // Node's HTTP/2 session reads what is buffered on the socket before its own reads.
       socket.pause();
       socket.unshift(head);
+      const readBefore = socket.bytesRead;
       injector.injectConnection(socket);
+      awaitSettingsAnswer(socket, peer, readBefore);
     };
     socket.on("data", onData);
     socket.once("close", done);
+  };
+
+  // grpc-js answers the preface with its SETTINGS, which every HTTP/2 client must acknowledge at once: a client
+  // that sends nothing more (the socket's byte count, kept by the native handle HTTP/2 reads from, does not grow)
+  // never completed the handshake.
+  const awaitSettingsAnswer = (socket: Socket, peer: string, readBefore: number) => {
+    const timer = setTimeout(() => {
+      if (socket.destroyed || socket.bytesRead > readBefore) return;
+      metrics.handshakeFailed("timeout");
+      logger.debug({ peer }, "gRPC connection closed: its HTTP/2 handshake stalled after the preface");
+      socket.destroy();
+    }, config.handshakeTimeoutMs);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
   };
 
   const listener: NetServer = createServer(admit);

@@ -103,7 +103,7 @@ describe("admission limits over gRPC", () => {
 
   it("sheds new calls with UNAVAILABLE, OVERLOADED and RetryInfo while the event loop lags, then serves again", async () => {
     const t = await proxy("sqlite", {
-      configPatch: { overload: { maxEventLoopDelayMs: 50, windowMs: 200, retryAfterMs: 700 } },
+      configPatch: { overload: { maxEventLoopDelayMs: 50, windowMs: 200, windows: 1, retryAfterMs: 700 } },
     });
     await selectOne(t);
     // The event loop of this process (the proxy's) is blocked for 600 ms, as by a saturated CPU.

@@ -4,7 +4,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { status } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ExecuteResponse } from "../../src/gen/informix/proxy/v1/sql_service.js";
 import { createCa, issueServerCert, writePems } from "../support/certs.js";
 import { call, execRequest, expectStatus, plain } from "../support/grpc-client.js";
@@ -86,6 +86,23 @@ describe("the gRPC port's connection gate (plaintext)", () => {
     expect(await metric(t, "proxy_grpc_handshake_failures_total", { reason: "not_http2" })).toBe(1);
   });
 
+  it("closes a connection that sends the preface and its SETTINGS and then stalls", async () => {
+    const settings = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+    const before = await metric(t, "proxy_grpc_handshake_failures_total", { reason: "timeout" });
+    const stalled = await rawConnection(t.proxy.grpcPort, Buffer.concat([preface, settings]));
+    stalled.socket.pause(); // never reads, never acknowledges the server's SETTINGS
+    await vi.waitFor(
+      async () =>
+        expect(await metric(t, "proxy_grpc_handshake_failures_total", { reason: "timeout" })).toBe(before + 1),
+      { timeout: 10_000, interval: 50 },
+    );
+    // Reading again, the client finds the connection closed by the proxy.
+    stalled.socket.resume();
+    await stalled.closedByServer;
+    stalled.socket.destroy();
+  });
+
   it("keeps a connection that sends the preface slowly, byte by byte, within the timeout", async () => {
     const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
     const raw = await rawConnection(t.proxy.grpcPort);
@@ -100,6 +117,9 @@ describe("the gRPC port's connection gate (plaintext)", () => {
     // Handed to grpc-js: its HTTP/2 server now owns the connection and answers with its SETTINGS frame.
     const settings = await new Promise<Buffer>((resolve) => raw.socket.once("data", resolve));
     expect(settings[3]).toBe(0x04); // frame type SETTINGS
+    // Our SETTINGS, then the acknowledgement of the server's: the handshake is complete and the connection stays.
+    raw.socket.write(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0]));
+    await new Promise((r) => setTimeout(r, HANDSHAKE_TIMEOUT_MS * 2));
     expect(closed).toBe(false);
     raw.socket.destroy();
   });
