@@ -68,6 +68,8 @@ WORKDIR /app
 # The driver keeps its wheel layout: libdb2's RPATH finds libxml2 and friends in ../../ibm_db.libs.
 COPY --from=build --chown=root:root /opt/ibm /opt/ibm
 COPY --from=build --chown=root:root /src/node_modules node_modules
+# npm nests packages whose version differs from the hoisted one (the OpenTelemetry SDK) under app/.
+COPY --from=build --chown=root:root /src/app/node_modules app/node_modules
 COPY --from=build --chown=root:root /src/app/package.json app/package.json
 COPY --from=build --chown=root:root /src/app/dist app/dist
 # Server reflection reads the compiled descriptor set at start (app/src/gen is generated, never edited).
