@@ -54,7 +54,11 @@ RUN npm prune --omit=dev --workspace app --include-workspace-root --ignore-scrip
  && test -f build/Release/odbc_bindings.node \
  # What only the build needs: sources, object files, the installer's own copy of the driver.
  && rm -rf build/Release/obj.target build/Release/.deps src deps installer/clidriver test build.zip \
- && rm -rf /opt/ibm/clidriver/include
+ && rm -rf /opt/ibm/clidriver/include \
+ && mkdir -p /src/app/node_modules
+# What Node never loads (maps, declarations, docs, bundler-only builds): about 60 MB of OpenTelemetry alone.
+COPY infra/image/prune-node-modules.mjs /tmp/prune-node-modules.mjs
+RUN node /tmp/prune-node-modules.mjs /src/node_modules /src/app/node_modules
 
 # ---- runtime: only what runs ---------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE} AS runtime
@@ -68,6 +72,8 @@ WORKDIR /app
 # The driver keeps its wheel layout: libdb2's RPATH finds libxml2 and friends in ../../ibm_db.libs.
 COPY --from=build --chown=root:root /opt/ibm /opt/ibm
 COPY --from=build --chown=root:root /src/node_modules node_modules
+# Workspace-local dependencies (versions that could not be hoisted next to the root's).
+COPY --from=build --chown=root:root /src/app/node_modules app/node_modules
 COPY --from=build --chown=root:root /src/app/package.json app/package.json
 COPY --from=build --chown=root:root /src/app/dist app/dist
 # Server reflection reads the compiled descriptor set at start (app/src/gen is generated, never edited).

@@ -170,7 +170,7 @@ for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$pg_http/healthz" >/dev/nul
 grpc_pg() {
   "$grpcurl" -plaintext -d '{"sql":"SELECT 40 + 2 AS answer, version() AS v"}' "127.0.0.1:$pg_grpc" \
     informix.proxy.v1.SqlService/Execute | tee /dev/stderr | grep -q '"42"' &&
-    curl -sf "http://127.0.0.1:$pg_http/readyz" | tee /dev/stderr | grep -q ok
+    curl -sf "http://127.0.0.1:$pg_http/readyz" | tee /dev/stderr | grep -qE "\"(status\":\"(ready|ok)|ready\":true)"
 }
 check "PostgreSQL config (from the init container): the proxy serves it, /readyz ready" grpc_pg
 podman logs "$tag-pg" >"$work/pg-proxy.log" 2>&1

@@ -43,8 +43,11 @@ describe("Dockerfile", () => {
     expect(runtimeStage).toContain("COPY --from=build --chown=root:root /opt/ibm /opt/ibm");
   });
 
-  it("ships production dependencies only and no infrastructure code", () => {
+  it("ships production dependencies only (the workspace's own too), pruned of what Node never loads", () => {
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toContain("RUN node /tmp/prune-node-modules.mjs /src/node_modules /src/app/node_modules");
+    expect(runtimeStage).toContain("COPY --from=build --chown=root:root /src/app/node_modules app/node_modules");
+    expect(dockerignore).toContain("!infra/image/");
     expect(runtimeStage).not.toMatch(/COPY --from=build .*\/src\/infra/);
     expect(runtimeStage).not.toMatch(/node_modules\/npm|include\/node/);
   });

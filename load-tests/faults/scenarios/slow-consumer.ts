@@ -1,6 +1,7 @@
 // A client that reads a large ExecuteStream slowly (1M rows; smoke 100k): back-pressure must slow the
 // database cursor instead of buffering the result in the proxy, so its memory stays flat; the stream is
 // complete and other callers keep being served.
+import { readFileSync } from "node:fs";
 import type { ClientReadableStream } from "@grpc/grpc-js";
 import { Metadata } from "@grpc/grpc-js";
 import {
@@ -29,9 +30,26 @@ export async function slowConsumer(ctx: FaultContext): Promise<ScenarioReport> {
   await execute(others[0] as never, { sql: "SELECT 1" }, 5000);
   const rssBefore = proxy.rssBytes();
   let rssPeak = rssBefore;
+  let heapPeak = 0;
+  let statusAtPeak = "";
   const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, proxy.rssBytes());
+    const rss = proxy.rssBytes();
+    if (rss > rssPeak) {
+      rssPeak = rss;
+      statusAtPeak = readFileSync(`/proc/${proxy.pid}/status`, "utf8")
+        .split("\n")
+        .filter((l) => /^(Threads|RssAnon|RssFile|RssShmem)/.test(l))
+        .join(" ");
+    }
   }, 100);
+  const heapSampler = setInterval(() => {
+    void fetch(`${proxy.httpBase}/metrics`)
+      .then((r) => r.text())
+      .then((text) => {
+        heapPeak = Math.max(heapPeak, Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1] ?? 0));
+      })
+      .catch(() => {});
+  }, 500);
   const load = callers(2, (caller) => execute(others[caller] as never, { sql: "SELECT 1" }, 5000));
   let received = 0;
   let summaryRows = -1;
@@ -71,6 +89,7 @@ export async function slowConsumer(ctx: FaultContext): Promise<ScenarioReport> {
     });
   } finally {
     clearInterval(sampler);
+    clearInterval(heapSampler);
     await load.stop();
   }
   await sleep(200);
@@ -85,6 +104,7 @@ export async function slowConsumer(ctx: FaultContext): Promise<ScenarioReport> {
       zero("rows missing from the stream", rows - received),
       zero("summary row count off by", Math.abs(summaryRows - rows)),
       atMost("proxy RSS growth while streaming", (rssPeak - rssBefore) / 2 ** 20, 100, "MiB"),
+      info("proxy V8 heap used, peak", heapPeak / 2 ** 20, "MiB"),
       zero("other calls hung past deadline + 1 s", hungCalls(load.records, 5000)),
       zero("other calls failed", load.records.filter((r) => r.code !== "OK").length),
       info("other calls meanwhile", load.records.length),
@@ -92,7 +112,7 @@ export async function slowConsumer(ctx: FaultContext): Promise<ScenarioReport> {
       zero("stuck connections after", books.stuck),
       zero("leaked connections after", books.leaked),
     ],
-    notes: streamError ? [`stream error: ${streamError}`] : [],
+    notes: [...(streamError ? [`stream error: ${streamError}`] : []), `at peak: ${statusAtPeak}`],
     seconds: (performance.now() - started) / 1000,
   };
 }
