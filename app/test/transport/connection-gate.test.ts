@@ -74,9 +74,10 @@ describe("the gRPC port's connection gate (plaintext)", () => {
       `file descriptors: ${before} before, ${during} with 200 silent sockets open, ${after} after the timeout`,
     );
     expect(await metric(t, "proxy_grpc_handshake_failures_total", { reason: "timeout" })).toBe(200);
-    // Both ends of each socket lived in this process: back to where it started, give or take the real client's.
+    // Both ends of each socket lived in this process, so 200 leaked sockets would hold 400 descriptors. A few
+    // others come and go meanwhile (the real client's channel, SQLite's standby worker, the pool), hence the slack.
     expect(during).toBeGreaterThan(before + 150);
-    expect(after).toBeLessThanOrEqual(before + 10);
+    expect(after).toBeLessThanOrEqual(before + 25);
   });
 
   it("closes a connection that does not open with the HTTP/2 preface, at once", async () => {
