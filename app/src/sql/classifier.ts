@@ -3,10 +3,11 @@
 // classification works on tokens. Unrecognised statements are "admin" so that no policy mistakes
 // them for reads. Throws SqlSyntaxError on unterminated strings or comments.
 
+import { CLASS_RANK, type StatementClass } from "../core/parsed-statement.js";
 import { splitStatements, wordUpper } from "./statements.js";
 import { type Token, tokenize } from "./tokenizer.js";
 
-export type StatementClass = "read" | "write" | "ddl" | "procedure" | "admin" | "transaction" | "session" | "empty";
+export type { StatementClass };
 
 export interface StatementClassification {
   statementClass: StatementClass;
@@ -24,20 +25,9 @@ export interface Classification extends StatementClassification {
 
 /**
  * For a batch of several statements the summary is conservative: the class is the highest-ranked
- * one in this order (a batch is as dangerous as its worst statement), returnsRows and selectIntoTemp
+ * one in CLASS_RANK's order (a batch is as dangerous as its worst statement), returnsRows and selectIntoTemp
  * are true if any statement has them, firstKeyword is the first statement's.
  */
-const CLASS_RANK: readonly StatementClass[] = [
-  "empty",
-  "read",
-  "transaction",
-  "session",
-  "write",
-  "procedure",
-  "admin",
-  "ddl",
-];
-
 const EMPTY: StatementClassification = {
   statementClass: "empty",
   firstKeyword: "",

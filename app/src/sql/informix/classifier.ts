@@ -2,31 +2,14 @@
 // Informix has. Each statement collects every class it needs, each with its cause (`effects`); its class is the
 // highest of them. What the classifier does not recognise is `admin`, so nothing unknown passes as a read. The
 // shapes match the ParsedStatement vocabulary of the other dialects (classes highest first, the same ranking).
+import { CLASS_RANK, type StatementClass } from "../../core/parsed-statement.js";
 import { ambiguous } from "./refusal.js";
 import { ADMIN_DATABASES, ADMIN_ROUTINES } from "./server-routines.js";
 import { isOperator, keyword, type ReadToken, routineHeaderEnd } from "./statements.js";
 
-export type InformixStatementClass =
-  | "empty"
-  | "read"
-  | "transaction"
-  | "session"
-  | "write"
-  | "procedure"
-  | "ddl"
-  | "admin";
-
-/** Lowest to highest, as for every dialect: a statement or a batch is as dangerous as its highest class. */
-export const CLASS_RANK: readonly InformixStatementClass[] = [
-  "empty",
-  "read",
-  "transaction",
-  "session",
-  "write",
-  "procedure",
-  "admin",
-  "ddl",
-];
+/** The classes and their ranking are the ones every dialect shares (core/parsed-statement.ts). */
+export type InformixStatementClass = StatementClass;
+export { CLASS_RANK };
 
 /** Why a statement needs a class; `cause` is fixed text from this file, never client data. */
 export interface InformixEffect {
