@@ -5,13 +5,13 @@
 // non-loopback address (allowed only with `insecure: true`) the caller is the transport peer (address and port),
 // so a session is reachable only from the connection that opened it. A refused call ends here with its status;
 // its messages are never read.
-import { ResponderBuilder, ServerInterceptingCall, type ServerInterceptor, ServerListenerBuilder } from "@grpc/grpc-js";
+import type { ServerInterceptor } from "@grpc/grpc-js";
 import type { Identity } from "../../core/identity.js";
 import type { Logger } from "../../observability/logger.js";
 import { runInContext } from "../../observability/spans.js";
 import type { CallContexts } from "../call-contexts.js";
-import { failCall } from "../error-status.js";
 import type { GrpcCallContext } from "../grpc-call-context.js";
+import { metadataStepInterceptor } from "./metadata-step.js";
 
 /** Names the caller, or throws an ApiError (UNAUTHENTICATED) to refuse the call. */
 export type IdentityResolver = (ctx: GrpcCallContext) => Promise<Identity>;
@@ -28,32 +28,7 @@ export function identityInterceptor(
   identifies: (path: string) => boolean,
   logger: Logger,
 ): ServerInterceptor {
-  return (descriptor, call) => {
-    if (!identifies(descriptor.path)) return new ServerInterceptingCall(call);
-    return new ServerInterceptingCall(
-      call,
-      new ResponderBuilder()
-        .withStart((next) =>
-          next(
-            new ServerListenerBuilder()
-              .withOnReceiveMetadata((metadata, nextMetadata) => {
-                const ctx = contexts.of(metadata);
-                if (!ctx) {
-                  call.sendStatus(failCall(undefined, new Error("no call context for this call"), logger));
-                  return;
-                }
-                (ctx.trace ? runInContext(ctx.trace.context, () => resolve(ctx)) : resolve(ctx)).then(
-                  (identity) => {
-                    ctx.identity = identity;
-                    nextMetadata(metadata);
-                  },
-                  (error: unknown) => call.sendStatus(failCall(ctx, error, logger)),
-                );
-              })
-              .build(),
-          ),
-        )
-        .build(),
-    );
-  };
+  return metadataStepInterceptor(contexts, identifies, logger, async (ctx) => {
+    ctx.identity = await (ctx.trace ? runInContext(ctx.trace.context, () => resolve(ctx)) : resolve(ctx));
+  });
 }
